@@ -1,0 +1,99 @@
+"""Per-category scores, the conversation's risk level and score: the one place they are decided.
+
+Fusion v1 combines evidence scores (rule hits after context, timing and account signals) with a
+noisy-OR per category, then maps the set of flagged categories to the contract's risk levels:
+
+- critical: a threat together with a payment demand, or sexual pressure (image request or
+  escalation) on someone who says they are a minor;
+- high: pressure for images or camera, or a threat without a demand, or a coercive payment
+  demand with other signs;
+- medium: grooming under way: escalation, or moving apps together with another sign;
+- low: one isolated sign that ordinary chats also show;
+- none: nothing at or above its threshold.
+
+`risk_score` lies inside the band of its level, placed by the strongest flag, so sorting by
+score and sorting by level agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    "escalation": 0.45,
+    "platform_migration": 0.4,
+    "image_request": 0.4,
+    "threat": 0.4,
+    "payment_demand": 0.4,
+    "suspicious_account": 0.4,
+    "minor_involved": 0.5,
+}
+
+LEVEL_BANDS: dict[str, tuple[float, float]] = {
+    "none": (0.0, 0.1),
+    "low": (0.1, 0.35),
+    "medium": (0.35, 0.6),
+    "high": (0.6, 0.85),
+    "critical": (0.85, 1.0),
+}
+LEVEL_ORDER = ("none", "low", "medium", "high", "critical")
+SEXUAL_PRESSURE = ("image_request", "escalation")
+
+
+def noisy_or(scores: Iterable[float]) -> float:
+    """1 - Π(1 - s): independent pieces of evidence for the same sign reinforce each other."""
+    remaining = 1.0
+    for s in scores:
+        remaining *= 1.0 - min(max(s, 0.0), 1.0)
+    return 1.0 - remaining
+
+
+def category_score(scores: Iterable[float], per_rule_cap: int = 3) -> float:
+    """Noisy-OR over the strongest pieces of evidence (a few, so one rule cannot spam a score)."""
+    top = sorted(scores, reverse=True)[: per_rule_cap * 2]
+    return round(noisy_or(top), 4)
+
+
+def risk_level(flagged: Mapping[str, float]) -> str:
+    """The contract's risk level from the categories at or above threshold and their scores."""
+    has = flagged.__contains__
+    sexual = any(has(c) for c in SEXUAL_PRESSURE)
+    if (has("threat") and has("payment_demand")) or (has("minor_involved") and sexual):
+        return "critical"
+    if has("image_request") or has("threat"):
+        return "high"
+    if has("payment_demand") and (sexual or has("platform_migration") or has("suspicious_account")):
+        return "high"
+    if has("escalation"):
+        return "medium"
+    if has("platform_migration") and (has("suspicious_account") or has("payment_demand")):
+        return "medium"
+    if flagged:
+        return "low"
+    return "none"
+
+
+def risk_score(level: str, flagged: Mapping[str, float]) -> float:
+    low, high = LEVEL_BANDS[level]
+    strongest = max(flagged.values(), default=0.0)
+    return round(low + (high - low) * min(max(strongest, 0.0), 0.999), 4)
+
+
+def category_severity(category: str, level: str) -> str:
+    """A flag's severity: what the category contributes, capped by the conversation's level."""
+    contribution = {
+        "threat": "high",
+        "image_request": "high",
+        "payment_demand": "medium",
+        "escalation": "medium",
+        "platform_migration": "low",
+        "suspicious_account": "low",
+        "minor_involved": "high",
+    }.get(category, "low")
+    if level == "critical" and category in ("threat", "payment_demand", "minor_involved", *SEXUAL_PRESSURE):
+        contribution = "critical"
+    elif level in ("medium", "high") and category == "platform_migration":
+        contribution = "medium"
+    elif level == "high" and category == "payment_demand":
+        contribution = "high"
+    return min(contribution, level, key=LEVEL_ORDER.index)

@@ -1,0 +1,48 @@
+"""Packaged word lists used by normalization: emoji meanings, app aliases, watched words.
+
+One place for constants (textacy's `resources.py` habit); each list is data under
+`resources/lexicon/` and is loaded once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources as importlib_resources
+from pathlib import Path
+
+import yaml
+
+RESOURCE_ROOT = Path(str(importlib_resources.files("sextortion_flags") / "resources"))
+
+
+def load_yaml(path: Path) -> object:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@cache
+def emoji_tokens() -> dict[str, str]:
+    """Emoji that carry meaning -> a word token such as `emo_camera`."""
+    data = load_yaml(RESOURCE_ROOT / "lexicon" / "emoji.yaml")
+    return {emoji: token for token, emojis in data.items() for emoji in emojis}
+
+
+@cache
+def aliases() -> dict[str, str]:
+    """Spelling variants and abbreviations -> canonical word (keys already folded)."""
+    from sextortion_flags.normalize import fold_characters
+
+    data = load_yaml(RESOURCE_ROOT / "lexicon" / "aliases.yaml")
+    table: dict[str, str] = {}
+    for canonical, variants in data.items():
+        for variant in variants:
+            key = fold_characters(str(variant))[0].strip()
+            table[key] = canonical
+    return table
+
+
+@cache
+def watched_words() -> frozenset[str]:
+    """Words worth decoding from leetspeak: the canonical aliases plus a watched list."""
+    data = load_yaml(RESOURCE_ROOT / "lexicon" / "watched.yaml")
+    return frozenset(str(w) for w in data["words"]) | frozenset(aliases()) | frozenset(aliases().values())

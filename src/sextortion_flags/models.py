@@ -1,0 +1,195 @@
+"""Pydantic models of the public contract (../shared/CONTRACT.md §1, §2, §5).
+
+Inputs ignore unknown keys (a conversation may carry `label`, `lang`, ...); outputs forbid
+them so a report never drifts from the contract by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Category = Literal[
+    "escalation",
+    "platform_migration",
+    "image_request",
+    "threat",
+    "payment_demand",
+    "suspicious_account",
+    # extensions (CONTRACT §2: more categories may be added, never renamed)
+    "minor_involved",
+]
+RiskLevel = Literal["none", "low", "medium", "high", "critical"]
+MessageKind = Literal["text", "media", "deleted", "system", "call"]
+
+REQUIRED_CATEGORIES: tuple[str, ...] = (
+    "escalation",
+    "platform_migration",
+    "image_request",
+    "threat",
+    "payment_demand",
+    "suspicious_account",
+)
+RISK_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+
+class Account(_Input):
+    """Profile metadata of a participant, every field optional."""
+
+    created_at: datetime | None = None
+    followers: int | None = Field(default=None, ge=0)
+    following: int | None = Field(default=None, ge=0)
+    posts: int | None = Field(default=None, ge=0)
+    has_profile_photo: bool | None = None
+    verified: bool | None = None
+
+
+class Participant(_Input):
+    id: str
+    name: str | None = None
+    account: Account | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class Message(_Input):
+    sender: str | None = None
+    text: str | None = ""
+    timestamp: datetime | None = None
+    kind: MessageKind = "text"
+
+    @field_validator("sender", mode="before")
+    @classmethod
+    def _sender_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _none_text_is_empty(cls, value: object) -> object:
+        return "" if value is None else value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _default_kind(cls, value: object) -> object:
+        return "text" if value is None else value
+
+    @field_validator("timestamp", mode="before")
+    @classmethod
+    def _empty_timestamp(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class Conversation(_Input):
+    id: str
+    platform: str | None = None
+    participants: list[Participant] = Field(default_factory=list)
+    user: str | None = None
+    messages: list[Message]
+
+    @field_validator("id", "user", mode="before")
+    @classmethod
+    def _as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _derive_participants(self) -> Conversation:
+        """Participants absent from `participants` are derived from the senders, in order."""
+        known = {p.id for p in self.participants}
+        for message in self.messages:
+            if message.sender is not None and message.sender not in known:
+                known.add(message.sender)
+                self.participants.append(Participant(id=message.sender))
+        return self
+
+    def participant(self, participant_id: str | None) -> Participant | None:
+        for p in self.participants:
+            if p.id == participant_id:
+                return p
+        return None
+
+
+# ---------------------------------------------------------------- outputs
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Output):
+    message_index: int = Field(ge=0)
+    quote: str | None = None
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+    source: str
+
+
+class Flag(_Output):
+    category: Category
+    score: float = Field(ge=0.0, le=1.0)
+    severity: RiskLevel
+    sender: str | None = None
+    explanation: str
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class Resource(_Output):
+    name: str
+    url: str | None = None
+    phone: str | None = None
+    country: str | None = None
+
+
+class Advice(_Output):
+    id: str
+    text: str
+    resources: list[Resource] = Field(default_factory=list)
+
+
+class Identifier(_Output):
+    type: str
+    value: str
+    message_index: int = Field(ge=0)
+    timestamp: datetime | None = None
+    sender: str | None = None
+
+
+class Report(_Output):
+    id: str
+    risk_score: float = Field(ge=0.0, le=1.0)
+    risk_level: RiskLevel
+    language: str | None = None
+    flags: list[Flag] = Field(default_factory=list)
+    stages: list[str] = Field(default_factory=list)
+    summary: str = ""
+    model_version: str = ""
+    advice: list[Advice] = Field(default_factory=list)
+    identifiers: list[Identifier] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def categories(self) -> list[str]:
+        return [f.category for f in self.flags]
+
+    def to_json(self) -> str:
+        return self.model_dump_json(exclude_none=False)
+
+
+class ErrorInfo(_Output):
+    type: str
+    message: str
+
+
+class ErrorReport(_Output):
+    """The line a batch writes for an input that could not be analysed."""
+
+    id: str | None = None
+    error: ErrorInfo

@@ -1,0 +1,222 @@
+"""Runs the compiled rules on one normalized message and applies context cues to the hits.
+
+Every score change is recorded on the hit (Presidio's habit): which cue, its kind, the factor,
+and the words that triggered it, so the explanation can say why a flag was lowered.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sextortion_flags.normalize import Normalized
+from sextortion_flags.rules.loader import load_cues, load_rules
+from sextortion_flags.rules.patterns import WORD, PhraseMatcher, compile_pattern
+from sextortion_flags.rules.schema import Cue, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Adjustment:
+    cue_id: str
+    kind: str
+    factor: float
+    explanation: str
+    quote: str
+
+
+@dataclass(slots=True)
+class Hit:
+    """One rule match in one message, in original-text offsets."""
+
+    rule: Rule
+    category: str
+    language: str
+    start: int
+    end: int
+    quote: str
+    first_word: int
+    last_word: int
+    score: float
+    adjustments: list[Adjustment] = field(default_factory=list)
+    message_index: int = -1
+    sender: str | None = None
+
+    @property
+    def source(self) -> str:
+        return f"rule:{self.rule.id}"
+
+    @property
+    def base(self) -> float:
+        return self.rule.weight
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    key: object
+    start: int  # normalized offsets
+    end: int
+    first_word: int
+    last_word: int
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The words of a normalized message with their normalized offsets."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Words:
+        words, starts, ends = [], [], []
+        for m in WORD.finditer(text):
+            words.append(m.group(0))
+            starts.append(m.start())
+            ends.append(m.end())
+        return cls(words, starts, ends)
+
+    def word_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices of the first and last word overlapping normalized [start, end)."""
+        first = max(bisect.bisect_right(self.ends, start), 0)
+        last = max(bisect.bisect_left(self.starts, end) - 1, first)
+        return first, last
+
+
+class _Compiled:
+    """Phrase patterns in one index plus regexes, for rules or cues."""
+
+    def __init__(self) -> None:
+        self.matcher = PhraseMatcher()
+        self.regexes: list[tuple[object, re.Pattern[str]]] = []
+
+    def add(self, key: object, patterns: list[str], regexes: list[str]) -> None:
+        for source in patterns:
+            self.matcher.add(compile_pattern(source, key))
+        for source in regexes:
+            self.regexes.append((key, re.compile(source)))
+
+    def spans(self, text: str, words: Words) -> list[_Span]:
+        found: list[_Span] = []
+        for m in self.matcher.find(words.words):
+            found.append(_Span(m.key, words.starts[m.start_word], words.ends[m.end_word - 1],
+                               m.start_word, m.end_word - 1))
+        for key, regex in self.regexes:
+            for m in regex.finditer(text):
+                if m.end() > m.start():
+                    first, last = words.word_range(m.start(), m.end())
+                    found.append(_Span(key, m.start(), m.end(), first, last))
+        return found
+
+
+class RuleEngine:
+    """All rules of the selected languages in one index, and context cues per language."""
+
+    def __init__(self, rules_path: Path | None = None, languages: tuple[str, ...] | None = None,
+                 context_path: Path | None = None) -> None:
+        self.rule_files = load_rules(rules_path, languages)
+        self.rules: list[Rule] = []
+        self._rule_meta: dict[str, tuple[str, str]] = {}
+        self._rules = _Compiled()
+        for rule_file, _path in self.rule_files:
+            for rule in rule_file.rules:
+                self.rules.append(rule)
+                self._rule_meta[rule.id] = (rule_file.category, rule_file.language)
+                self._rules.add(rule, rule.patterns, rule.regex)
+        self.cues = load_cues(context_path, _with_mixed(languages))
+        self._cues: dict[str, _Compiled] = {}
+        for language, cues in self.cues.items():
+            compiled = _Compiled()
+            for cue in cues:
+                compiled.add(cue, cue.patterns, cue.regex)
+            self._cues[language] = compiled
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted({lang for _, lang in self._rule_meta.values()})
+
+    def category_of(self, rule: Rule) -> str:
+        return self._rule_meta[rule.id][0]
+
+    def scan(self, norm: Normalized, cue_languages: tuple[str, ...]) -> list[Hit]:
+        """Rule hits in one message, context applied with the cues of `cue_languages` (+ `xx`)."""
+        words = Words.of(norm.text)
+        spans = self._rules.spans(norm.text, words)
+        if not spans:
+            return []
+        hits = []
+        for span in spans:
+            rule: Rule = span.key  # type: ignore[assignment]
+            quote, start, end = norm.quote(span.start, span.end)
+            category, language = self._rule_meta[rule.id]
+            hits.append(Hit(rule, category, language, start, end, quote, span.first_word, span.last_word,
+                            rule.weight))
+        cue_spans = self._cue_spans(norm, words, cue_languages)
+        if cue_spans:
+            for hit in hits:
+                _apply_cues(hit, cue_spans, norm)
+        return _best_per_rule(hits)
+
+    def _cue_spans(self, norm: Normalized, words: Words, languages: tuple[str, ...]) -> list[_Span]:
+        spans: list[_Span] = []
+        for language in (*languages, "xx"):
+            compiled = self._cues.get(language)
+            if compiled is not None:
+                spans.extend(compiled.spans(norm.text, words))
+        return spans
+
+    def cue_kinds(self, norm: Normalized, languages: tuple[str, ...]) -> set[str]:
+        """Kinds of cue present anywhere in a message (e.g. a refusal by the protected user)."""
+        spans = self._cue_spans(norm, Words.of(norm.text), languages)
+        return {span.key.kind for span in spans}  # type: ignore[attr-defined]
+
+
+def cue_languages(language: str) -> tuple[str, ...]:
+    """Cue sets for a message language: Darija in Latin letters is mixed with French."""
+    return {"ary": ("ary", "fr")}.get(language, (language,))
+
+
+def _with_mixed(languages: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if languages is None:
+        return None
+    return tuple(dict.fromkeys(lang for language in languages for lang in cue_languages(language)))
+
+
+def _in_scope(cue: Cue, span: _Span, hit: Hit) -> bool:
+    if cue.direction == "message":
+        return True
+    if cue.direction == "around":
+        return span.first_word <= hit.first_word and hit.last_word <= span.last_word
+    if span.last_word < hit.first_word:
+        return cue.direction in ("before", "both") and hit.first_word - span.last_word - 1 <= cue.scope
+    if span.first_word > hit.last_word:
+        return cue.direction in ("after", "both") and span.first_word - hit.last_word - 1 <= cue.scope
+    return False  # the cue overlaps the hit itself: the hit's own words are not context
+
+
+def _apply_cues(hit: Hit, cue_spans: list[_Span], norm: Normalized) -> None:
+    strongest: dict[str, tuple[float, Cue, _Span]] = {}
+    for span in cue_spans:
+        cue: Cue = span.key  # type: ignore[assignment]
+        if cue.categories is not None and hit.category not in cue.categories:
+            continue
+        if not _in_scope(cue, span, hit):
+            continue
+        if cue.kind not in strongest or cue.factor < strongest[cue.kind][0]:
+            strongest[cue.kind] = (cue.factor, cue, span)
+    for kind, (factor, cue, span) in sorted(strongest.items()):
+        quote = norm.quote(span.start, span.end)[0]
+        hit.adjustments.append(Adjustment(cue.id, kind, factor, cue.explanation, quote))
+        hit.score *= factor
+
+
+def _best_per_rule(hits: list[Hit]) -> list[Hit]:
+    """One hit per rule and message: the strongest after context, then the earliest."""
+    best: dict[str, Hit] = {}
+    for hit in hits:
+        current = best.get(hit.rule.id)
+        if current is None or (hit.score, -hit.start) > (current.score, -current.start):
+            best[hit.rule.id] = hit
+    return sorted(best.values(), key=lambda h: h.start)

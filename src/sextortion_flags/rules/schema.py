@@ -1,0 +1,105 @@
+"""Pydantic schema of rule files and context-cue files (`extra="forbid"`: a typo is an error)."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from sextortion_flags.models import Category
+
+LANGUAGES: tuple[str, ...] = ("fr", "en", "es", "ary", "ar")
+"""fr, en, es; `ary` = Moroccan Darija in Latin letters (arabizi); `ar` = Arabic script."""
+
+ContextKind = Literal[
+    "negation", "refusal", "reported", "awareness", "joke", "hypothetical", "plea", "quote", "past", "consent"
+]
+Direction = Literal["before", "after", "both", "around", "message"]
+"""`around`: the cue's span contains the hit (quotes); `message`: anywhere in the same message."""
+
+_ID = re.compile(r"^[a-z]{2,3}/[a-z_]+/[a-z0-9][a-z0-9-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Examples(_Strict):
+    positive: list[str] = Field(default_factory=list)
+    negative: list[str] = Field(default_factory=list)
+
+
+class Rule(_Strict):
+    """One rule: phrase patterns (the small DSL of `patterns.py`) and/or regexes on normalized text."""
+
+    id: str
+    weight: float = Field(gt=0.0, le=1.0)
+    description: str = Field(min_length=3, description="verb phrase: '<sender> ...', in English")
+    patterns: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+    examples: Examples = Field(default_factory=Examples)
+    stage: bool = True
+    """False for rules that describe a sign but not a step of the scheme (e.g. flattery)."""
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"id {value!r} must look like 'fr/threat/publish-media'")
+        return value
+
+    @model_validator(mode="after")
+    def _has_pattern(self) -> Rule:
+        if not self.patterns and not self.regex:
+            raise ValueError("a rule needs at least one entry in `patterns` or `regex`")
+        return self
+
+
+class RuleFile(_Strict):
+    language: Literal["fr", "en", "es", "ary", "ar"]
+    category: Category
+    rules: list[Rule]
+
+    @model_validator(mode="after")
+    def _ids_match_file(self) -> RuleFile:
+        prefix = f"{self.language}/{self.category}/"
+        for rule in self.rules:
+            if not rule.id.startswith(prefix):
+                raise ValueError(f"rule id {rule.id!r} must start with {prefix!r}")
+        return self
+
+
+class Cue(_Strict):
+    """A context modifier (medspaCy ConText style): a phrase that changes nearby hits' scores."""
+
+    id: str
+    kind: ContextKind
+    patterns: list[str] = Field(default_factory=list)
+    regex: list[str] = Field(default_factory=list)
+    direction: Direction
+    scope: int = Field(default=6, ge=0, le=50, description="tokens between cue and hit")
+    factor: float = Field(ge=0.0, le=1.0, description="multiplier applied to a hit's score")
+    categories: list[Category] | None = None
+    """None = every category."""
+    explanation: str = Field(min_length=3, description="why the score was lowered, in English")
+    examples: Examples = Field(default_factory=Examples)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"id {value!r} must look like 'fr/negation/jamais'")
+        return value
+
+    @model_validator(mode="after")
+    def _has_pattern(self) -> Cue:
+        if not self.patterns and not self.regex:
+            raise ValueError("a cue needs at least one entry in `patterns` or `regex`")
+        return self
+
+
+class CueFile(_Strict):
+    language: Literal["fr", "en", "es", "ary", "ar", "xx"]
+    """`xx` (spaCy's code for multi-language): cues applied whatever the language."""
+    cues: list[Cue]
