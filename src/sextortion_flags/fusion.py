@@ -7,7 +7,8 @@ noisy-OR per category, then maps the set of flagged categories to the contract's
   escalation) on someone who says they are a minor;
 - high: pressure for images or camera, or a threat without a demand, or a coercive payment
   demand with other signs;
-- medium: grooming under way: escalation, or moving apps together with another sign;
+- medium: grooming under way: escalation, a minor approached (moving apps, a suspicious
+  account), or moving apps together with another sign;
 - low: one isolated sign that ordinary chats also show;
 - none: nothing at or above its threshold.
 
@@ -64,7 +65,7 @@ def risk_level(flagged: Mapping[str, float]) -> str:
         return "high"
     if has("payment_demand") and (sexual or has("platform_migration") or has("suspicious_account")):
         return "high"
-    if has("escalation"):
+    if has("escalation") or has("minor_involved"):
         return "medium"
     if has("platform_migration") and (has("suspicious_account") or has("payment_demand")):
         return "medium"

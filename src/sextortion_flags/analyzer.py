@@ -1,0 +1,277 @@
+"""The one orchestrator: read -> normalize -> detect -> context -> signals -> fuse -> explain.
+
+`Analyzer.analyze` scores one conversation; `analyze_many` wraps it for batches (in worker
+processes when asked) and turns a bad item into an error record instead of stopping the batch.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sextortion_flags import explain, i18n
+from sextortion_flags._version import __version__
+from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
+from sextortion_flags.findings import Finding
+from sextortion_flags.fusion import (
+    DEFAULT_THRESHOLDS,
+    category_score,
+    category_severity,
+    risk_level,
+    risk_score,
+)
+from sextortion_flags.lang import conversation_language, detect
+from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report
+from sextortion_flags.normalize import normalize
+from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages
+from sextortion_flags.rules.schema import LANGUAGES
+from sextortion_flags.signals.account import account_findings
+from sextortion_flags.signals.age import age_claims, age_findings
+from sextortion_flags.signals.timing import fast_escalation, repeated_after_refusal
+from sextortion_flags.signals.view import MessageView
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 20_000
+"""Longer messages are cut for analysis (a note in the report says so); quotes stay exact."""
+MAX_EVIDENCE = 6
+MAX_NOTES = 5
+STAGE_ORDER = ("platform_migration", "image_request", "threat", "payment_demand")
+CATEGORY_ORDER = ("threat", "payment_demand", "image_request", "minor_involved", "escalation",
+                  "platform_migration", "suspicious_account")
+
+
+def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
+    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
+    if isinstance(item, Conversation):
+        return item
+    if not isinstance(item, Mapping):
+        raise InputError(f"a conversation must be a JSON object, got {type(item).__name__}")
+    try:
+        return Conversation.model_validate(item)
+    except ValidationError as exc:
+        ident = item.get("id")
+        where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
+        if isinstance(item.get("_where"), str):
+            where = f"{item['_where']} ({where})"
+        raise InputError(describe_validation_error(exc), where=where) from None
+
+
+class Analyzer:
+    """Scores conversations against the warning signs of sextortion and grooming.
+
+    language: restrict rules to one language (default: all, which also handles code-switching).
+    rules: a rules directory or file instead of the packaged rules.
+    model: a classifier artifact instead of the packaged one (none is shipped yet: rules only).
+    thresholds: per-category flag thresholds overriding the defaults.
+    explain_language: language of explanations (default: the conversation's, else English).
+    """
+
+    def __init__(
+        self,
+        language: str | None = None,
+        rules: str | Path | None = None,
+        model: str | Path | None = None,
+        thresholds: Mapping[str, float] | None = None,
+        explain_language: str | None = None,
+    ) -> None:
+        if language is not None and language not in LANGUAGES:
+            raise UsageError(f"language {language!r} is not supported; choose one of {', '.join(LANGUAGES)}")
+        if explain_language is not None and explain_language not in i18n.available():
+            raise UsageError(f"explain_language {explain_language!r}: available {', '.join(i18n.available())}")
+        unknown = set(thresholds or {}) - set(DEFAULT_THRESHOLDS)
+        if unknown:
+            raise UsageError(f"unknown threshold categories {sorted(unknown)}; valid: {sorted(DEFAULT_THRESHOLDS)}")
+        if model is not None and not Path(model).exists():
+            raise UsageError(f"model file {str(model)!r} does not exist")
+        self.language = language
+        self.explain_language = explain_language
+        self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+        self._config = {"language": language, "rules": rules, "model": model, "thresholds": thresholds,
+                        "explain_language": explain_language}
+        self.engine = RuleEngine(Path(rules) if rules else None, (language,) if language else None)
+        self.model_version = f"sextortion-flags {__version__} / rules"
+
+    # ------------------------------------------------------------------ one conversation
+
+    def analyze(self, conversation: Conversation | Mapping[str, Any]) -> Report:
+        conv = to_conversation(conversation)
+        views, notes_cut = self._read(conv)
+        language = self.language or conversation_language(v.language for v in views)
+        lang = self.explain_language or i18n.pick(language)
+        findings, set_aside = self._detect(conv, views, language)
+        findings += fast_escalation(views, findings)
+        findings += repeated_after_refusal(views, findings, self._refuses(views, language))
+        findings += account_findings(conv, views)
+        pressuring = {f.sender for f in findings if f.category in ("image_request", "escalation")}
+        findings += age_findings(age_claims(views), pressuring)
+        return self._report(conv, findings, set_aside, language, lang, notes_cut)
+
+    def _read(self, conv: Conversation) -> tuple[list[MessageView], list[int]]:
+        views, cut = [], []
+        for index, message in enumerate(conv.messages):
+            view = MessageView(index, message.sender, message.kind, message.timestamp,
+                               conv.user is not None and message.sender == conv.user)
+            text = message.text or ""
+            if message.kind == "text" and text.strip():
+                if len(text) > MAX_MESSAGE_CHARS:
+                    text = text[:MAX_MESSAGE_CHARS]
+                    cut.append(index)
+                view.norm = normalize(text)
+                view.language = detect(text, Words.of(view.norm.text).words)
+            views.append(view)
+        return views, cut
+
+    def _cue_languages(self, view: MessageView, language: str | None) -> tuple[str, ...]:
+        langs = [*cue_languages(view.language or language or "en")]
+        if language and language != view.language:
+            langs.extend(cue_languages(language))
+        return tuple(dict.fromkeys(langs))
+
+    def _detect(self, conv: Conversation, views: list[MessageView],
+                language: str | None) -> tuple[list[Finding], list[Finding]]:
+        findings: list[Finding] = []
+        set_aside: list[Finding] = []
+        for view in views:
+            if view.norm is None or view.from_user:
+                continue
+            for hit in self.engine.scan(view.norm, self._cue_languages(view, language)):
+                finding = _finding_from_hit(hit, view)
+                findings.append(finding)
+                if finding.adjustments and finding.base is not None \
+                        and finding.base >= self.thresholds[finding.category] > finding.score:
+                    set_aside.append(finding)
+        return findings, set_aside
+
+    def _refuses(self, views: list[MessageView], language: str | None):  # noqa: ANN202
+        def refuses(view: MessageView) -> bool:
+            if view.norm is None:
+                return False
+            if not view.cue_kinds:
+                view.cue_kinds = self.engine.cue_kinds(view.norm, self._cue_languages(view, language)) or {"-"}
+            return bool(view.cue_kinds & {"refusal", "negation"})
+        return refuses
+
+    def _report(self, conv: Conversation, findings: list[Finding], set_aside: list[Finding],
+                language: str | None, lang: str, cut: list[int]) -> Report:
+        by_category: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_category.setdefault(finding.category, []).append(finding)
+        scores = {c: category_score(f.score for f in fs) for c, fs in by_category.items()}
+        flagged = {c: s for c, s in scores.items() if s >= self.thresholds.get(c, 0.5)}
+        if "minor_involved" in flagged and not set(flagged) - {"minor_involved", "suspicious_account"}:
+            del flagged["minor_involved"]  # a teenager saying their age is not a warning sign by itself
+        level = risk_level(flagged)
+        flags = []
+        for category in sorted(flagged, key=lambda c: (-flagged[c], CATEGORY_ORDER.index(c))):
+            evidence = sorted(by_category[category], key=lambda f: (-f.score, f.message_index))
+            flags.append(Flag(
+                category=category,  # type: ignore[arg-type]
+                score=round(min(flagged[category], 1.0), 4),
+                severity=category_severity(category, level),  # type: ignore[arg-type]
+                sender=evidence[0].sender,
+                explanation=explain.flag_explanation(category, evidence, conv, lang),
+                evidence=[_evidence(f) for f in _distinct(evidence)[:MAX_EVIDENCE]],
+            ))
+        first_seen = {c: min(f.message_index for f in by_category[c] if f.stage)
+                      for c in flagged if any(f.stage for f in by_category[c])}
+        stage_categories = sorted((c for c in first_seen if c in STAGE_ORDER),
+                                  key=lambda c: (first_seen[c], STAGE_ORDER.index(c)))
+        stages = ["contact", *stage_categories] if flags else []
+        summary_stages = [c for c in CATEGORY_ORDER[::-1] if c in flagged and c != "suspicious_account"]
+        actor = next((f.sender for f in flags if f.category != "minor_involved"), None)
+        notes = [explain.set_aside_note(f, lang) for f in set_aside if f.category not in flagged][:MAX_NOTES]
+        notes += [i18n.text(lang, "summary.text_cut", index=i, limit=MAX_MESSAGE_CHARS) for i in cut]
+        return Report(
+            id=conv.id,
+            risk_score=risk_score(level, flagged),
+            risk_level=level,  # type: ignore[arg-type]
+            language=language,
+            flags=flags,
+            stages=stages,
+            summary=explain.summary(level, list(flagged), summary_stages, actor, conv, lang),
+            model_version=self.model_version,
+            notes=notes,
+        )
+
+    # ------------------------------------------------------------------ batches
+
+    def analyze_safely(self, item: Any) -> Report | ErrorReport:
+        """analyze(), but a bad item becomes an ErrorReport (what a batch writes) instead of raising."""
+        if isinstance(item, ErrorReport):
+            return item
+        ident = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
+        ident = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+        try:
+            return self.analyze(item)
+        except SextortionFlagsError as exc:
+            return ErrorReport(id=ident, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
+        except Exception as exc:  # a bug must not cost the rest of the batch; never echo text
+            log.exception("internal error on conversation %r", ident)
+            return ErrorReport(id=ident, error=ErrorInfo(type="InternalError", message=type(exc).__name__))
+
+    def analyze_many(self, conversations: Iterable[Any], n_jobs: int | None = 1,
+                     chunksize: int = 8) -> Iterator[Report | ErrorReport]:
+        """Reports in input order. n_jobs: worker processes (None or -1: all cores).
+
+        Items may be Conversation objects, dicts, or ErrorReport records from a reader (passed
+        through in place, so a batch keeps its order and loses nothing).
+        """
+        jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
+        if jobs < 1:
+            raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
+        if jobs == 1:
+            for item in conversations:
+                yield self.analyze_safely(item)
+            return
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        global _WORKER
+        _WORKER = self  # inherited by forked workers: no reload, no pickling of the engine
+        with context.Pool(jobs, initializer=_init_worker, initargs=(self._config,)) as pool:
+            yield from pool.imap(_analyze_in_worker, conversations, chunksize)
+
+
+_WORKER: Analyzer | None = None
+
+
+def _init_worker(config: dict[str, Any]) -> None:
+    global _WORKER
+    if _WORKER is None:  # spawned, not forked
+        _WORKER = Analyzer(**config)
+
+
+def _analyze_in_worker(item: Any) -> Report | ErrorReport:
+    assert _WORKER is not None
+    return _WORKER.analyze_safely(item)
+
+
+def _finding_from_hit(hit: Hit, view: MessageView) -> Finding:
+    return Finding(
+        category=hit.category, score=hit.score, message_index=view.index, sender=view.sender,
+        source=hit.source, description=hit.rule.description, quote=hit.quote, start=hit.start, end=hit.end,
+        base=hit.base, adjustments=list(hit.adjustments), stage=hit.rule.stage,
+    )
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """One piece of evidence per message and source, strongest first."""
+    seen: set[tuple[int, str, int | None]] = set()
+    out = []
+    for f in findings:
+        key = (f.message_index, f.source, f.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _evidence(finding: Finding) -> Evidence:
+    return Evidence(message_index=finding.message_index, quote=finding.quote, start=finding.start,
+                    end=finding.end, source=finding.source)

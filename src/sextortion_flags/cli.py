@@ -1,0 +1,256 @@
+"""The `sextortion-flags` command: scan, convert, rules.
+
+Exit codes: 0 success (even when conversations are flagged), 1 when some inputs failed (the
+others are still written), 2 on bad usage. No traceback reaches the user; logs never contain
+message text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any, TextIO
+
+from sextortion_flags._version import __version__
+from sextortion_flags.errors import SextortionFlagsError, UsageError
+from sextortion_flags.fusion import LEVEL_ORDER
+from sextortion_flags.models import ErrorReport, Report
+
+log = logging.getLogger("sextortion_flags")
+
+INPUT_FORMATS = ("auto", "jsonl")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2 with one clear line
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="sextortion-flags", description="Flag the warning signs of sextortion and grooming "
+                     "in chat transcripts, with evidence and explanations.")
+    parser.add_argument("--version", action="version", version=f"sextortion-flags {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details (never message text)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    scan = sub.add_parser("scan", help="score conversations and write a report JSONL")
+    scan.add_argument("inputs", nargs="+", metavar="INPUT", help="canonical JSONL files or directories")
+    scan.add_argument("-o", "--output", help="report JSONL (default: stdout)")
+    scan.add_argument("--format", default="auto", choices=INPUT_FORMATS, help="input format (default: auto)")
+    scan.add_argument("--jobs", type=int, default=1, help="worker processes (-1: all cores; default 1)")
+    scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
+                      help="write only conversations at or above this risk level (errors are always written)")
+    scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
+    scan.add_argument("--html", help="also write an HTML report (not available yet in this version)")
+    scan.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"), help="use only this language's rules")
+    scan.add_argument("--explain-lang", help="language of explanations (default: the conversation's, else en)")
+    scan.add_argument("--rules", help="a rules directory instead of the packaged rules")
+    scan.add_argument("--model", help="a classifier artifact instead of the packaged one")
+    scan.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+
+    convert = sub.add_parser("convert", help="turn inputs into canonical conversation JSONL")
+    convert.add_argument("inputs", nargs="+", metavar="EXPORT")
+    convert.add_argument("-o", "--output", help="conversations JSONL (default: stdout)")
+    convert.add_argument("--format", default="auto", choices=INPUT_FORMATS)
+    convert.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris)")
+
+    rules = sub.add_parser("rules", help="list the packaged rules")
+    rules.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"))
+    rules.add_argument("--category", help="only this category")
+    rules.add_argument("--rules", help="a rules directory instead of the packaged rules")
+    rules.add_argument("--json", action="store_true", help="one JSON object per rule")
+    return parser
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def _input_files(inputs: list[str]) -> Iterator[Path]:
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".jsonl", ".json"))
+        else:
+            yield path
+
+
+def iter_conversations(inputs: list[str], fmt: str) -> Iterator[dict[str, Any] | ErrorReport]:
+    """Every conversation of every input, in order; unreadable inputs become error records."""
+    from sextortion_flags.batch import read_jsonl
+    from sextortion_flags.models import ErrorInfo
+
+    for path in _input_files(inputs):
+        if not path.exists():
+            yield ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
+            continue
+        try:
+            for item in read_jsonl(path):
+                if isinstance(item, dict):
+                    item["_source"] = str(path)
+                yield item
+        except OSError as exc:
+            yield ErrorReport(error=ErrorInfo(type="OSError", message=f"{path}: cannot read ({exc.strerror})"))
+
+
+# ---------------------------------------------------------------- outputs
+
+
+def _open_output(stack: ExitStack, name: str | None) -> TextIO:
+    if name is None or name == "-":
+        return sys.stdout
+    Path(name).parent.mkdir(parents=True, exist_ok=True)
+    return stack.enter_context(open(name, "w", encoding="utf-8", newline="\n"))
+
+
+def _first_high_index(report: Report) -> int | None:
+    indices = [e.message_index for f in report.flags if f.severity in ("high", "critical") for e in f.evidence]
+    return min(indices) if indices else None
+
+
+CSV_COLUMNS = ("id", "source_file", "risk_level", "risk_score", "categories", "first_high_risk_message", "error")
+
+
+def _csv_row(result: Report | ErrorReport, source: str | None) -> list[Any]:
+    if isinstance(result, ErrorReport):
+        return [result.id or "", source or "", "", "", "", "", result.error.message]
+    return [result.id, source or "", result.risk_level, result.risk_score, ";".join(result.categories),
+            "" if _first_high_index(result) is None else _first_high_index(result), ""]
+
+
+def _progress(total_hint: int | None, enabled: bool):  # noqa: ANN202
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total_hint, unit="conv", file=sys.stderr, dynamic_ncols=True)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from sextortion_flags.analyzer import Analyzer
+
+    if args.html:
+        raise UsageError("--html is not available in this version yet; use the report JSONL")
+    analyzer = Analyzer(language=args.lang, rules=args.rules, model=args.model,
+                        explain_language=args.explain_lang)
+    min_rank = LEVEL_ORDER.index(args.min_level)
+    items = iter_conversations(args.inputs, args.format)
+    sources: dict[int, str | None] = {}
+
+    def tagged() -> Iterator[Any]:
+        for n, item in enumerate(items):
+            sources[n] = item.pop("_source", None) if isinstance(item, dict) else None
+            yield item
+
+    failed = written = 0
+    bar = _progress(None, sys.stderr.isatty() and not args.no_progress)
+    with ExitStack() as stack:
+        out = _open_output(stack, args.output)
+        writer = None
+        if args.csv:
+            csv_file = stack.enter_context(open(args.csv, "w", encoding="utf-8", newline=""))
+            writer = csv.writer(csv_file)
+            writer.writerow(CSV_COLUMNS)
+        for n, result in enumerate(analyzer.analyze_many(tagged(), n_jobs=args.jobs)):
+            source = sources.pop(n, None)
+            if isinstance(result, ErrorReport):
+                failed += 1
+                log.warning("input failed: %s", result.error.type)
+                out.write(result.model_dump_json(exclude_none=True) + "\n")
+            elif LEVEL_ORDER.index(result.risk_level) >= min_rank:
+                out.write(result.model_dump_json() + "\n")
+                written += 1
+            if writer is not None:
+                writer.writerow(_csv_row(result, source))
+            if bar is not None:
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    log.info("%d report(s) written, %d input(s) failed", written, failed)
+    if failed:
+        print(f"sextortion-flags: {failed} input(s) could not be analysed; see the error lines in the report",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    from sextortion_flags.analyzer import to_conversation
+
+    failed = 0
+    with ExitStack() as stack:
+        out = _open_output(stack, args.output)
+        for item in iter_conversations(args.inputs, args.format):
+            if isinstance(item, ErrorReport):
+                failed += 1
+                print(f"sextortion-flags: {item.error.message}", file=sys.stderr)
+                continue
+            item.pop("_source", None)
+            try:
+                conversation = to_conversation(item)
+            except SextortionFlagsError as exc:
+                failed += 1
+                print(f"sextortion-flags: {exc}", file=sys.stderr)
+                continue
+            out.write(conversation.model_dump_json(exclude_none=True) + "\n")
+    return 1 if failed else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from sextortion_flags.rules.engine import RuleEngine
+
+    engine = RuleEngine(Path(args.rules) if args.rules else None, (args.lang,) if args.lang else None)
+    buffer = io.StringIO()
+    count = 0
+    for rule_file, _path in engine.rule_files:
+        if args.category and rule_file.category != args.category:
+            continue
+        for rule in rule_file.rules:
+            count += 1
+            if args.json:
+                buffer.write(json.dumps({"id": rule.id, "language": rule_file.language,
+                                         "category": rule_file.category, "weight": rule.weight,
+                                         "description": rule.description, "patterns": rule.patterns,
+                                         "regex": rule.regex}, ensure_ascii=False) + "\n")
+            else:
+                buffer.write(f"{rule.id:55} {rule.weight:4.2f}  {rule.description}\n")
+    sys.stdout.write(buffer.getvalue())
+    if not args.json:
+        print(f"{count} rules", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="sextortion-flags: %(levelname)s: %(message)s", stream=sys.stderr)
+    handlers = {"scan": cmd_scan, "convert": cmd_convert, "rules": cmd_rules}
+    try:
+        return handlers[args.command](args)
+    except UsageError as exc:
+        print(f"sextortion-flags: error: {exc}", file=sys.stderr)
+        return 2
+    except SextortionFlagsError as exc:
+        print(f"sextortion-flags: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("sextortion-flags: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # no traceback for users; -v shows it in the log
+        log.debug("internal error", exc_info=True)
+        print(f"sextortion-flags: internal error ({type(exc).__name__}); please report it", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

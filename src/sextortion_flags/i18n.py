@@ -1,0 +1,42 @@
+"""Message catalogs (`resources/i18n/<lang>.yaml`): every sentence a person reads comes from here."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sextortion_flags.errors import UsageError
+from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
+
+DEFAULT_LANGUAGE = "en"
+
+
+def available() -> list[str]:
+    return sorted(p.stem for p in (RESOURCE_ROOT / "i18n").glob("*.yaml"))
+
+
+@cache
+def catalog(language: str) -> dict[str, Any]:
+    path = RESOURCE_ROOT / "i18n" / f"{language}.yaml"
+    if not path.is_file():
+        raise UsageError(f"no explanations in {language!r}; available: {', '.join(available())}")
+    data = load_yaml(path)
+    assert isinstance(data, dict)
+    return data
+
+
+def pick(language: str | None) -> str:
+    """The catalog for a language when there is one, else English."""
+    return language if language in available() else DEFAULT_LANGUAGE
+
+
+def text(language: str, key: str, **values: object) -> str:
+    """The catalog entry at dotted `key`, formatted; falls back to English for a missing key."""
+    node: Any = catalog(language)
+    for part in key.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if node is None and language != DEFAULT_LANGUAGE:
+        return text(DEFAULT_LANGUAGE, key, **values)
+    if not isinstance(node, str):
+        raise KeyError(f"no catalog entry {key!r}")
+    return node.format(**values)

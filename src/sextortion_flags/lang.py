@@ -1,0 +1,61 @@
+"""Which language a message is written in: fr, en, es, ary (Darija in Latin letters) or ar.
+
+A blank spaCy pipeline has no language identifier, and a statistical one would cost more than
+the whole analysis; chats are short and mixed, so a count of frequent function words (data in
+`resources/lexicon/langid.yaml`) plus the script and arabizi digits is as good and far faster.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
+
+LATIN_LANGUAGES = ("fr", "en", "es", "ary")
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_LATIN_LETTER = re.compile(r"[a-zA-Z\u00C0-\u024F]")
+_ARABIZI = re.compile(r"(?<![\d])[a-z]*[a-z][2379][a-z]+|(?<![\w])[379][a-z]{2,}", re.IGNORECASE)
+
+
+@cache
+def _function_words() -> dict[str, frozenset[str]]:
+    data = load_yaml(RESOURCE_ROOT / "lexicon" / "langid.yaml")
+    return {lang: frozenset(str(w) for w in words) for lang, words in data.items()}
+
+
+def detect(original: str, words: Iterable[str]) -> str | None:
+    """Best guess for one message; None when it gives no evidence (a lone emoji, a number)."""
+    arabic = len(_ARABIC_LETTER.findall(original))
+    latin = len(_LATIN_LETTER.findall(original))
+    if arabic and arabic >= latin:
+        return "ar"
+    if not latin:
+        return None
+    scores: Counter[str] = Counter()
+    table = _function_words()
+    for word in words:
+        for lang in LATIN_LANGUAGES:
+            if word in table[lang]:
+                scores[lang] += 1
+    scores["ary"] += 2 * len(_ARABIZI.findall(original))
+    if not scores:
+        return None
+    ranked = scores.most_common()
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        # a tie between French and Darija is Darija written with French words
+        tied = {lang for lang, n in ranked if n == ranked[0][1]}
+        return "ary" if "ary" in tied else ranked[0][0]
+    return ranked[0][0]
+
+
+def conversation_language(message_languages: Iterable[str | None]) -> str | None:
+    """The main language: the most frequent message language (Darija wins ties with French)."""
+    counts = Counter(lang for lang in message_languages if lang)
+    if not counts:
+        return None
+    best = max(counts.values())
+    tied = [lang for lang, n in counts.items() if n == best]
+    return "ary" if "ary" in tied else tied[0]

@@ -1,0 +1,1 @@
+"""Conversation-level signals: timing of the escalation, account metadata, claimed ages."""

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sextortion_flags import Analyzer
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "conversations.jsonl"
+
+
+@pytest.fixture(scope="session")
+def analyzer() -> Analyzer:
+    return Analyzer()
+
+
+@pytest.fixture(scope="session")
+def example_conversations() -> list[dict]:
+    return [json.loads(line) for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def assert_contract(report: dict, conversation: dict) -> None:
+    """The contract's report checks (CONTRACT.md §2), as ../shared/tools/check_report.py does them."""
+    texts = [m.get("text") or "" for m in conversation.get("messages", [])]
+    assert report["id"] == conversation["id"]
+    assert 0.0 <= report["risk_score"] <= 1.0
+    assert report["risk_level"] in ("none", "low", "medium", "high", "critical")
+    scores = [f["score"] for f in report["flags"]]
+    assert scores == sorted(scores, reverse=True)
+    for flag in report["flags"]:
+        assert 0.0 <= flag["score"] <= 1.0
+        assert flag["severity"] in ("none", "low", "medium", "high", "critical")
+        assert flag["explanation"].strip()
+        assert flag["evidence"]
+        for ev in flag["evidence"]:
+            assert 0 <= ev["message_index"] < max(len(texts), 1)
+            assert ev["source"].split(":")[0] in ("rule", "model", "timing", "account")
+            if ev["quote"] is not None:
+                assert texts[ev["message_index"]][ev["start"]:ev["end"]] == ev["quote"]
+
+
+def conversation(*texts: str, user: str | None = "v", cid: str = "t", minutes: int = 2) -> dict:
+    """A two-party conversation alternating scammer 's' (first) and victim 'v'; `>` prefix = victim."""
+    messages = []
+    for i, text in enumerate(texts):
+        sender = "v" if text.startswith(">") else "s"
+        messages.append({"sender": sender, "text": text.lstrip(">").strip(),
+                         "timestamp": f"2025-01-01T20:{min(i * minutes, 59):02d}:00+00:00"})
+    return {"id": cid, "user": user, "messages": messages}

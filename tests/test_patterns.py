@@ -1,0 +1,62 @@
+import pytest
+
+from sextortion_flags.normalize import normalize
+from sextortion_flags.rules.patterns import WORD, PatternError, PhraseMatcher, compile_pattern
+
+
+def spans(pattern: str, text: str) -> list[str]:
+    matcher = PhraseMatcher()
+    matcher.add(compile_pattern(pattern, "k"))
+    words = WORD.findall(normalize(text).text)
+    return [" ".join(words[m.start_word:m.end_word]) for m in matcher.find(words)]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "expected"),
+    [
+        ("envoie photo", "envoie photo", ["envoie photo"]),
+        ("envoie photo", "envoie une photo", []),
+        ("envoie ~2 photo", "envoie une petite photo", ["envoie une petite photo"]),
+        ("envoie ~1 photo", "envoie une petite photo", []),
+        ("envoie ?moi photo", "envoie moi photo", ["envoie moi photo"]),
+        ("envoie ?moi photo", "envoie photo", ["envoie photo"]),
+        ("envo* photo", "envoyer photo", ["envoyer photo"]),
+        ("*ing photo", "sending photo", ["sending photo"]),
+        ("carte+cadeau|giftcard amazon", "une carte cadeau amazon", ["carte cadeau amazon"]),
+        ("whatsapp", "Wh@tsapp", ["whatsapp"]),  # literals are normalized like text
+        ("3afak sift", "afak sift", []),
+        ("3afak sift", "3afak sift", ["aafak sift"]),
+        ("ajoute-moi snap", "ajoute moi sur snap", []),
+        ("ajoute-moi ~1 snap", "ajoute moi sur snp", ["ajoute moi sur snapchat"]),
+    ],
+)
+def test_pattern_semantics(pattern, text, expected):
+    assert spans(pattern, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("~2 photo", "cannot start with a gap"),
+        ("?moi photo", "cannot start with an optional"),
+        ("photo ~3", "cannot end with a gap"),
+        ("photo ~99 x", "larger than"),
+        ("ph*to", "only at the start or end"),
+        ("a* x", "too short"),
+        ("", "empty pattern"),
+    ],
+)
+def test_bad_patterns_are_explained(pattern, message):
+    with pytest.raises(PatternError, match=message):
+        compile_pattern(pattern, "k")
+
+
+def test_matcher_indexes_many_patterns():
+    def name(i: int) -> str:  # letters only: digits inside words are read as arabizi
+        return "w" + "".join(chr(97 + int(d)) for d in str(i))
+
+    matcher = PhraseMatcher()
+    for i in range(500):
+        matcher.add(compile_pattern(f"{name(i)} ~2 end", i))
+    found = matcher.find([name(7), "x", "end", name(8), "end"])
+    assert sorted(m.key for m in found) == [7, 8]
