@@ -1,0 +1,141 @@
+"""The command line end to end, as a user runs it (subprocess), plus bad inputs."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLES, assert_contract
+
+ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sextortion_flags", *args], capture_output=True, text=True,
+                          input=stdin, env=ENV, timeout=300)
+
+
+def read_reports(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_scan_examples_writes_contract_valid_reports(tmp_path, example_conversations):
+    out = tmp_path / "report.jsonl"
+    summary = tmp_path / "summary.csv"
+    result = run("scan", str(EXAMPLES), "-o", str(out), "--csv", str(summary))
+    assert result.returncode == 0, result.stderr
+    reports = read_reports(out)
+    assert [r["id"] for r in reports] == [c["id"] for c in example_conversations]
+    for report, conv in zip(reports, example_conversations, strict=True):
+        assert_contract(report, conv)
+    rows = summary.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("id,source_file,risk_level")
+    assert len(rows) == len(reports) + 1
+    assert "Traceback" not in result.stderr
+
+
+def test_scan_to_stdout_and_no_progress_bar_when_not_a_terminal():
+    result = run("scan", str(EXAMPLES))
+    assert result.returncode == 0
+    assert len(result.stdout.splitlines()) == 4
+    assert "conv/s" not in result.stderr and "it/s" not in result.stderr
+
+
+def test_bad_lines_become_error_lines_and_exit_1(tmp_path):
+    good = json.dumps({"id": "ok", "messages": [{"sender": "a", "text": "hello"}]})
+    lines = [good, "{not json", "", json.dumps(["list"]), json.dumps({"id": "noMessages"}),
+             json.dumps({"id": "ok2", "messages": []})]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode() + b"\xff\xfe bad bytes\n" + b"\x00\x01binary\n")
+    out = tmp_path / "out.jsonl"
+    result = run("scan", str(path), "-o", str(out))
+    assert result.returncode == 1
+    reports = read_reports(out)
+    assert [r.get("id") for r in reports] == ["ok", None, None, "noMessages", "ok2", None, None]
+    errors = [r["error"] for r in reports if "error" in r]
+    assert len(errors) == 5
+    assert f"{path}:2" in errors[0]["message"] and "malformed JSON" in errors[0]["message"]
+    assert f"{path}:4" in errors[1]["message"]
+    assert "messages" in errors[2]["message"]
+    assert errors[3]["type"] == "EncodingError"
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_is_an_error_line_not_a_crash(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = run("scan", str(tmp_path / "missing.jsonl"), str(EXAMPLES), "-o", str(out))
+    assert result.returncode == 1
+    reports = read_reports(out)
+    assert reports[0]["error"]["type"] == "FileNotFoundError"
+    assert len(reports) == 5
+
+
+def test_directory_input_is_scanned_recursively(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.jsonl").write_text(EXAMPLES.read_text(encoding="utf-8"), encoding="utf-8")
+    result = run("scan", str(tmp_path))
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 4
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("", encoding="utf-8")
+    result = run("scan", str(path))
+    assert (result.returncode, result.stdout) == (0, "")
+
+
+@pytest.mark.parametrize("args", [[], ["scan"], ["scan", "x", "--jobs", "many"], ["frobnicate"],
+                                  ["scan", "x", "--min-level", "extreme"]])
+def test_usage_errors_exit_2(args):
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_jobs_two_gives_the_same_reports(tmp_path):
+    one, two = run("scan", str(EXAMPLES)), run("scan", str(EXAMPLES), "--jobs", "2")
+    assert one.returncode == two.returncode == 0
+    assert one.stdout == two.stdout
+
+
+def test_min_level_filters(tmp_path):
+    result = run("scan", str(EXAMPLES), "--min-level", "high")
+    levels = [json.loads(line)["risk_level"] for line in result.stdout.splitlines()]
+    assert levels and all(level in ("high", "critical") for level in levels)
+
+
+def test_rules_command_lists_rules():
+    result = run("rules", "--lang", "fr")
+    assert result.returncode == 0
+    assert "fr/platform_migration/add-me-on-app" in result.stdout
+    assert all(line.startswith("fr/") for line in result.stdout.splitlines())
+
+
+def test_rules_command_json():
+    result = run("rules", "--lang", "en", "--json", "--category", "threat")
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert rows and all(r["category"] == "threat" and r["language"] == "en" for r in rows)
+
+
+def test_convert_round_trips_canonical_jsonl(tmp_path, example_conversations):
+    out = tmp_path / "conv.jsonl"
+    result = run("convert", str(EXAMPLES), "-o", str(out))
+    assert result.returncode == 0
+    converted = read_reports(out)
+    assert [c["id"] for c in converted] == [c["id"] for c in example_conversations]
+    assert converted[0]["messages"][0]["text"] == example_conversations[0]["messages"][0]["text"]
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0 and "sextortion-flags" in result.stdout
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "sextortion-flags"
+    assert script.exists()
+    result = subprocess.run([str(script), "scan", str(EXAMPLES)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 4
