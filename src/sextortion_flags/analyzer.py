@@ -163,7 +163,7 @@ class Analyzer:
         by_category: dict[str, list[Finding]] = {}
         for finding in findings:
             by_category.setdefault(finding.category, []).append(finding)
-        scores = {c: category_score(f.score for f in fs) for c, fs in by_category.items()}
+        scores = {c: category_score((f.message_index, f.score) for f in fs) for c, fs in by_category.items()}
         flagged = {c: s for c, s in scores.items() if s >= self.thresholds.get(c, 0.5)}
         if "minor_involved" in flagged and not set(flagged) - {"minor_involved", "suspicious_account"}:
             del flagged["minor_involved"]  # a teenager saying their age is not a warning sign by itself

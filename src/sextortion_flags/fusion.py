@@ -49,9 +49,19 @@ def noisy_or(scores: Iterable[float]) -> float:
     return 1.0 - remaining
 
 
-def category_score(scores: Iterable[float], per_rule_cap: int = 3) -> float:
-    """Noisy-OR over the strongest pieces of evidence (a few, so one rule cannot spam a score)."""
-    top = sorted(scores, reverse=True)[: per_rule_cap * 2]
+def category_score(scored: Iterable[tuple[int, float]], max_messages: int = 6) -> float:
+    """Noisy-OR across messages of each message's strongest evidence.
+
+    `scored` holds (message index, score) pairs. Within one message only the strongest piece
+    counts, so overlapping rules (the same phrase matched by two languages' rules, or two
+    wordings of one request) do not add up; separate messages do reinforce each other. Only the
+    strongest few messages count, so one repeated phrase cannot spam a score.
+    """
+    best: dict[int, float] = {}
+    for index, score in scored:
+        if score > best.get(index, 0.0):
+            best[index] = score
+    top = sorted(best.values(), reverse=True)[:max_messages]
     return round(noisy_or(top), 4)
 
 

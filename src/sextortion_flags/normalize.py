@@ -169,6 +169,7 @@ _CHUNK = re.compile(r"[\w@$!|€]+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
                        "@": "a", "$": "s", "!": "i", "|": "i", "€": "e"})
 _ARABIZI = {"2": "a", "3": "a", "5": "kh", "7": "h", "8": "gh", "9": "q"}
+MAX_ARABIZI_WORD = 14
 _NUMBER_WITH_UNIT = re.compile(
     r"^\d+(?:[.,]\d+)?(?:h|hr|hrs|min|mn|s|sec|j|jr|jrs|jours?|d|days?|ans?|am|yo|y|yrs?|years?|"
     r"dh|dhs|mad|eur|euros?|e|k|m|usd|usdt|btc|gb|mb|go|mo|er|re|e|eme|em|nd|rd|th|st|x|pm|am)$"
@@ -178,10 +179,11 @@ _NUMBER_WITH_UNIT = re.compile(
 def obfuscation_edits(text: str) -> list[tuple[int, int, str]]:
     """Step 4: decode leetspeak into watched words, else arabizi digits inside words."""
     watched = lexicon.watched_words()
+    aliases = lexicon.aliases()
     edits = []
     for m in _CHUNK.finditer(text):
         token = m.group(0)
-        if token.isalpha() or token.isdigit() or not any(c.isalpha() for c in token):
+        if token.isalpha() or token.isdigit() or not any(c.isalpha() for c in token) or token in aliases:
             continue
         if not any(c in "0123456789@$!|€" for c in token):
             continue
@@ -194,6 +196,8 @@ def obfuscation_edits(text: str) -> list[tuple[int, int, str]]:
             continue
         if _NUMBER_WITH_UNIT.match(token) or re.search(r"\d{2,}", token):
             continue
+        if len(token) > MAX_ARABIZI_WORD or sum(c.isdigit() for c in token) > 3:
+            continue  # codes, wallet addresses, references: not words
         if any(c in _ARABIZI for c in token) and token.isalnum():
             edits.append((m.start(), m.end(), "".join(_ARABIZI.get(c, c) for c in token)))
     return edits

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sextortion_flags.errors import SextortionFlagsError
-from sextortion_flags.fusion import DEFAULT_THRESHOLDS, noisy_or
+from sextortion_flags.fusion import DEFAULT_THRESHOLDS, category_score
 from sextortion_flags.normalize import normalize
 from sextortion_flags.rules.engine import Hit, RuleEngine, cue_languages
 
@@ -35,10 +35,10 @@ class ExampleResult:
 
 def message_scores(engine: RuleEngine, text: str, language: str) -> tuple[dict[str, float], list[Hit]]:
     hits = engine.scan(normalize(text), cue_languages(language))
-    by_category: dict[str, list[float]] = {}
+    by_category: dict[str, list[tuple[int, float]]] = {}
     for hit in hits:
-        by_category.setdefault(hit.category, []).append(hit.score)
-    return {c: noisy_or(s) for c, s in by_category.items()}, hits
+        by_category.setdefault(hit.category, []).append((0, hit.score))
+    return {c: category_score(s) for c, s in by_category.items()}, hits
 
 
 def check_examples(engine: RuleEngine) -> list[ExampleResult]:

@@ -66,7 +66,8 @@ def load_rule_file(path: Path) -> RuleFile:
     try:
         parsed = RuleFile.model_validate(data)
     except ValidationError as exc:
-        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=_rule_id_at(data, exc, "rules"))
+        rule_id = _rule_id_at(data, exc, "rules")
+        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=rule_id) from None
     seen: set[str] = set()
     for rule in parsed.rules:
         if rule.id in seen:
@@ -81,7 +82,8 @@ def load_cue_file(path: Path) -> CueFile:
     try:
         parsed = CueFile.model_validate(data)
     except ValidationError as exc:
-        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=_rule_id_at(data, exc, "cues"))
+        cue_id = _rule_id_at(data, exc, "cues")
+        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=cue_id) from None
     for cue in parsed.cues:
         _check_compiles(path, cue.id, cue.patterns, cue.regex)
     return parsed

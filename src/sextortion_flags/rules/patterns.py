@@ -53,6 +53,14 @@ class Slot:
     alternatives: tuple[tuple[Term, ...], ...]
     optional: bool = False
     gap_before: int = 0
+    exact: frozenset[str] = frozenset()  # single exact words: one set look-up
+    others: tuple[tuple[Term, ...], ...] = ()  # prefixes, suffixes, several words
+
+    @classmethod
+    def build(cls, alternatives: tuple[tuple[Term, ...], ...], optional: bool, gap_before: int) -> Slot:
+        exact = frozenset(a[0].value for a in alternatives if len(a) == 1 and a[0].kind == "exact")
+        others = tuple(a for a in alternatives if not (len(a) == 1 and a[0].kind == "exact"))
+        return cls(alternatives, optional, gap_before, exact, others)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +118,7 @@ def compile_pattern(source: str, key: object) -> Pattern:
         alternatives = tuple(_compile_term(alt, f"pattern {source!r}") for alt in body.split("|") if alt)
         if not alternatives:
             raise PatternError(f"pattern {source!r}: empty slot {element!r}")
-        slots.append(Slot(alternatives, optional, gap))
+        slots.append(Slot.build(alternatives, optional, gap))
         gap = 0
     if not slots:
         raise PatternError("empty pattern")
@@ -188,8 +196,13 @@ def _match_slots(slots: tuple[Slot, ...], k: int, words: list[str], pos: int, fi
         return pos
     slot = slots[k]
     gap = 0 if first else slot.gap_before
-    for start in range(pos, min(pos + gap, len(words)) + 1):
-        for alternative in slot.alternatives:
+    n = len(words)
+    for start in range(pos, min(pos + gap, n) + 1):
+        if start < n and words[start] in slot.exact:
+            rest = _match_slots(slots, k + 1, words, start + 1)
+            if rest is not None:
+                return rest
+        for alternative in slot.others:
             end = _match_alternative(alternative, words, start)
             if end is not None:
                 rest = _match_slots(slots, k + 1, words, end)

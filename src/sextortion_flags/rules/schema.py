@@ -13,7 +13,8 @@ LANGUAGES: tuple[str, ...] = ("fr", "en", "es", "ary", "ar")
 """fr, en, es; `ary` = Moroccan Darija in Latin letters (arabizi); `ar` = Arabic script."""
 
 ContextKind = Literal[
-    "negation", "refusal", "reported", "awareness", "joke", "hypothetical", "plea", "quote", "past", "consent"
+    "negation", "refusal", "reported", "awareness", "joke", "hypothetical", "plea", "quote", "past", "consent",
+    "business",
 ]
 Direction = Literal["before", "after", "both", "around", "message"]
 """`around`: the cue's span contains the hit (quotes); `message`: anywhere in the same message."""
@@ -57,7 +58,8 @@ class Rule(_Strict):
 
 
 class RuleFile(_Strict):
-    language: Literal["fr", "en", "es", "ary", "ar"]
+    language: Literal["fr", "en", "es", "ary", "ar", "xx"]
+    """`xx`: language-independent rules (emoji, numbers), in `rules/xx/`, run once for all."""
     category: Category
     rules: list[Rule]
 
