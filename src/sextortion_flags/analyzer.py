@@ -23,6 +23,7 @@ from sextortion_flags.fusion import (
     DEFAULT_THRESHOLDS,
     category_score,
     category_severity,
+    needs_corroboration,
     risk_level,
     risk_score,
 )
@@ -163,8 +164,12 @@ class Analyzer:
         by_category: dict[str, list[Finding]] = {}
         for finding in findings:
             by_category.setdefault(finding.category, []).append(finding)
-        scores = {c: category_score((f.message_index, f.score) for f in fs) for c, fs in by_category.items()}
+        scores = {c: category_score(((f.message_index, f.kind), f.score) for f in fs) for c, fs in by_category.items()}
         flagged = {c: s for c, s in scores.items() if s >= self.thresholds.get(c, 0.5)}
+        for category in list(flagged):
+            stage_evidence = any(f.stage or f.kind == "timing" for f in by_category[category])
+            if needs_corroboration(category, stage_evidence, flagged):
+                del flagged[category]
         if "minor_involved" in flagged and not set(flagged) - {"minor_involved", "suspicious_account"}:
             del flagged["minor_involved"]  # a teenager saying their age is not a warning sign by itself
         level = risk_level(flagged)

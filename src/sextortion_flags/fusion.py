@@ -18,7 +18,7 @@ score and sorting by level agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "escalation": 0.45,
@@ -49,20 +49,30 @@ def noisy_or(scores: Iterable[float]) -> float:
     return 1.0 - remaining
 
 
-def category_score(scored: Iterable[tuple[int, float]], max_messages: int = 6) -> float:
-    """Noisy-OR across messages of each message's strongest evidence.
+def category_score(scored: Iterable[tuple[Hashable, float]], max_messages: int = 6) -> float:
+    """Noisy-OR across pieces of evidence, each piece the strongest score under its key.
 
-    `scored` holds (message index, score) pairs. Within one message only the strongest piece
-    counts, so overlapping rules (the same phrase matched by two languages' rules, or two
-    wordings of one request) do not add up; separate messages do reinforce each other. Only the
-    strongest few messages count, so one repeated phrase cannot spam a score.
+    `scored` holds (key, score) pairs; the key is the message (and the kind of detector).
+    Within one message only the strongest rule hit counts, so overlapping rules (the same phrase
+    matched by two languages' rules, or two wordings of one request) do not add up; separate
+    messages, and a timing or account signal beside a hit, do reinforce each other. Only the
+    strongest few count, so one repeated phrase cannot spam a score.
     """
-    best: dict[int, float] = {}
-    for index, score in scored:
-        if score > best.get(index, 0.0):
-            best[index] = score
+    best: dict[Hashable, float] = {}
+    for key, score in scored:
+        if score > best.get(key, 0.0):
+            best[key] = score
     top = sorted(best.values(), reverse=True)[:max_messages]
     return round(noisy_or(top), 4)
+
+
+CORROBORATING = ("platform_migration", "image_request", "threat", "payment_demand", "suspicious_account")
+
+
+def needs_corroboration(category: str, stage_evidence: bool, flagged: Mapping[str, float]) -> bool:
+    """Flattery and affection alone (rules with `stage: false`) are what couples and friends say:
+    they count as escalation only beside another sign or a fast push."""
+    return category == "escalation" and not stage_evidence and not any(c in flagged for c in CORROBORATING)
 
 
 def risk_level(flagged: Mapping[str, float]) -> str:

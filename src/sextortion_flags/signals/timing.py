@@ -16,7 +16,10 @@ from sextortion_flags.findings import Finding
 from sextortion_flags.signals.view import MessageView
 
 PUSH_CATEGORIES = ("escalation", "image_request")
-PUSH_MIN_SCORE = 0.3
+PUSH_MIN_SCORE = 0.4
+"""A push is a request strong enough to count on its own, not flattery (rules with stage: false)."""
+FAST_SCORE, QUICK_SCORE = 0.35, 0.25
+"""Below the escalation threshold: speed amplifies a push, it is not a sign by itself."""
 FAST_MESSAGES, FAST_MINUTES = 12, 60
 QUICK_MESSAGES, QUICK_MINUTES = 30, 24 * 60
 
@@ -31,7 +34,8 @@ def _minutes(a: datetime | None, b: datetime | None) -> float | None:
 
 
 def fast_escalation(views: Sequence[MessageView], findings: Sequence[Finding]) -> list[Finding]:
-    pushes = [f for f in findings if f.category in PUSH_CATEGORIES and f.kind == "rule" and f.score >= PUSH_MIN_SCORE]
+    pushes = [f for f in findings if f.category in PUSH_CATEGORIES and f.kind == "rule" and f.stage
+              and f.score >= PUSH_MIN_SCORE]
     if not pushes:
         return []
     first_push = min(pushes, key=lambda f: f.message_index)
@@ -42,9 +46,9 @@ def fast_escalation(views: Sequence[MessageView], findings: Sequence[Finding]) -
     n_messages = sum(1 for v in views[first.index:first_push.message_index] if v.kind != "system")
     minutes = _minutes(first.timestamp, views[first_push.message_index].timestamp)
     if n_messages <= FAST_MESSAGES or (minutes is not None and 0 <= minutes <= FAST_MINUTES):
-        score = 0.6
+        score = FAST_SCORE
     elif n_messages <= QUICK_MESSAGES or (minutes is not None and 0 <= minutes <= QUICK_MINUTES):
-        score = 0.4
+        score = QUICK_SCORE
     else:
         return []
     return [Finding(
