@@ -206,10 +206,34 @@ def obfuscation_edits(text: str) -> list[tuple[int, int, str]]:
 _WORD = re.compile(r"\w+")
 
 
+_ARABIC_CLITICS = ("وبال", "وفال", "وال", "بال", "فال", "عال", "لل", "ال", "و", "ب", "ف", "ل", "ك")
+
+
+_LATIN_CLITICS = ("fel", "bel", "del", "fl", "bl", "dl", "l", "f", "b")  # Darija: "lvideo", "fsnap"
+
+
+def _alias_of(word: str, aliases: dict[str, str]) -> str | None:
+    found = aliases.get(word)
+    if found is not None:
+        return found
+    clitics = _ARABIC_CLITICS if "\u0600" <= word[0] <= "\u06ff" else _LATIN_CLITICS
+    if clitics is _ARABIC_CLITICS or word.isascii():  # Arabic "للواتساب", Darija "fsnap"
+        for clitic in clitics:
+            rest = word[len(clitic):]
+            if word.startswith(clitic) and len(rest) >= 3 and aliases.get(rest) is not None:
+                return aliases[rest]
+    return None
+
+
 def alias_edits(text: str) -> list[tuple[int, int, str]]:
     """Step 5: app abbreviations and spelling variants to one canonical word."""
     aliases = lexicon.aliases()
-    return [(m.start(), m.end(), aliases[m.group(0)]) for m in _WORD.finditer(text) if m.group(0) in aliases]
+    edits = []
+    for m in _WORD.finditer(text):
+        canonical = _alias_of(m.group(0), aliases)
+        if canonical is not None:
+            edits.append((m.start(), m.end(), canonical))
+    return edits
 
 
 def repetition_edits(text: str) -> list[tuple[int, int, str]]:

@@ -186,7 +186,9 @@ def _with_mixed(languages: tuple[str, ...] | None) -> tuple[str, ...] | None:
 
 def _in_scope(cue: Cue, span: _Span, hit: Hit) -> bool:
     if cue.direction == "message":
-        return True
+        # a rule's own first and last words are not its context ("لا تقولي لحد" is secrecy, not a
+        # refusal); words inside a gap of the match still are
+        return not any(span.first_word <= w <= span.last_word for w in (hit.first_word, hit.last_word))
     if cue.direction == "around":
         return span.first_word <= hit.first_word and hit.last_word <= span.last_word
     if span.last_word < hit.first_word:
