@@ -186,9 +186,12 @@ def _with_mixed(languages: tuple[str, ...] | None) -> tuple[str, ...] | None:
 
 def _in_scope(cue: Cue, span: _Span, hit: Hit) -> bool:
     if cue.direction == "message":
-        # a rule's own first and last words are not its context ("لا تقولي لحد" is secrecy, not a
-        # refusal); words inside a gap of the match still are
-        return not any(span.first_word <= w <= span.last_word for w in (hit.first_word, hit.last_word))
+        # A cue made of the rule's own first or last words is not its context ("لا تقولي لحد" is
+        # secrecy, not a refusal); a cue reaching beyond the match ("خويا صيفط", "my brother
+        # sent"), or lying inside one of its gaps, still is.
+        inside = hit.first_word <= span.first_word and span.last_word <= hit.last_word
+        anchored = span.first_word == hit.first_word or span.last_word == hit.last_word
+        return not (inside and anchored)
     if cue.direction == "around":
         return span.first_word <= hit.first_word and hit.last_word <= span.last_word
     if span.last_word < hit.first_word:
