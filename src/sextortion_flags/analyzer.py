@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -17,10 +18,13 @@ from pydantic import ValidationError
 
 from sextortion_flags import explain, i18n
 from sextortion_flags._version import __version__
+from sextortion_flags.classifier.features import prepare
+from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
 from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
 from sextortion_flags.findings import Finding
 from sextortion_flags.fusion import (
     DEFAULT_THRESHOLDS,
+    ModelWeights,
     category_score,
     category_severity,
     needs_corroboration,
@@ -30,7 +34,7 @@ from sextortion_flags.fusion import (
 from sextortion_flags.lang import conversation_language, detect
 from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report
 from sextortion_flags.normalize import normalize
-from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages
+from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages, strongest_adjustments
 from sextortion_flags.rules.schema import LANGUAGES
 from sextortion_flags.signals.account import account_findings
 from sextortion_flags.signals.age import age_claims, age_findings
@@ -69,18 +73,22 @@ class Analyzer:
 
     language: restrict rules to one language (default: all, which also handles code-switching).
     rules: a rules directory or file instead of the packaged rules.
-    model: a classifier artifact instead of the packaged one (none is shipped yet: rules only).
+    model: a classifier artifact instead of the packaged one; False: rules and signals only.
     thresholds: per-category flag thresholds overriding the defaults.
     explain_language: language of explanations (default: the conversation's, else English).
+    use_rules: False scores with the classifier and signals only (for evaluation).
+    model_weights: how classifier probabilities enter the fusion.
     """
 
     def __init__(
         self,
         language: str | None = None,
         rules: str | Path | None = None,
-        model: str | Path | None = None,
+        model: str | Path | bool | None = None,
         thresholds: Mapping[str, float] | None = None,
         explain_language: str | None = None,
+        use_rules: bool = True,
+        model_weights: ModelWeights | None = None,
     ) -> None:
         if language is not None and language not in LANGUAGES:
             raise UsageError(f"language {language!r} is not supported; choose one of {', '.join(LANGUAGES)}")
@@ -89,15 +97,23 @@ class Analyzer:
         unknown = set(thresholds or {}) - set(DEFAULT_THRESHOLDS)
         if unknown:
             raise UsageError(f"unknown threshold categories {sorted(unknown)}; valid: {sorted(DEFAULT_THRESHOLDS)}")
-        if model is not None and not Path(model).exists():
+        if model not in (None, False, True) and not Path(model).exists():  # type: ignore[arg-type]
             raise UsageError(f"model file {str(model)!r} does not exist")
         self.language = language
         self.explain_language = explain_language
         self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
         self._config = {"language": language, "rules": rules, "model": model, "thresholds": thresholds,
-                        "explain_language": explain_language}
+                        "explain_language": explain_language, "use_rules": use_rules,
+                        "model_weights": model_weights}
         self.engine = RuleEngine(Path(rules) if rules else None, (language,) if language else None)
-        self.model_version = f"sextortion-flags {__version__} / rules"
+        self.use_rules = use_rules
+        self.model_weights = model_weights or ModelWeights()
+        model_path = packaged_model_path() if model in (None, True) else (None if model is False else Path(model))
+        self.classifier = MessageClassifier.load(model_path) if model_path is not None else None
+        parts = ["rules"] if use_rules else []
+        if self.classifier is not None:
+            parts.append(self.classifier.version)
+        self.model_version = f"sextortion-flags {__version__} / {' + '.join(parts) or 'signals'}"
 
     # ------------------------------------------------------------------ one conversation
 
@@ -138,17 +154,55 @@ class Analyzer:
     def _detect(self, conv: Conversation, views: list[MessageView],
                 language: str | None) -> tuple[list[Finding], list[Finding]]:
         findings: list[Finding] = []
-        set_aside: list[Finding] = []
         for view in views:
-            if view.norm is None or view.from_user:
+            if view.norm is None or view.from_user or not self.use_rules:
                 continue
-            for hit in self.engine.scan(view.norm, self._cue_languages(view, language)):
-                finding = _finding_from_hit(hit, view)
-                findings.append(finding)
-                if finding.adjustments and finding.base is not None \
-                        and finding.base >= self.thresholds[finding.category] > finding.score:
-                    set_aside.append(finding)
+            findings.extend(_finding_from_hit(hit, view)
+                            for hit in self.engine.scan(view.norm, self._cue_languages(view, language)))
+        if self.classifier is not None:
+            findings.extend(self._model_findings(views, language))
+        set_aside = [f for f in findings if f.adjustments and f.base is not None
+                     and f.base >= self.thresholds[f.category] > f.score]
         return findings, set_aside
+
+    def _model_findings(self, views: list[MessageView], language: str | None) -> list[Finding]:
+        """Classifier probabilities for the other parties' messages, context cues applied."""
+        assert self.classifier is not None
+        targets = [v for v in views if v.norm is not None and not v.from_user]
+        if not targets:
+            return []
+        previous: dict[int, str] = {}
+        last = ""
+        for view in views:
+            previous[view.index] = last
+            if view.norm is not None:
+                last = view.norm.text
+        rows = prepare([v.norm.text for v in targets], [previous[v.index] for v in targets],  # type: ignore[union-attr]
+                       normalized=True)
+        features = self.classifier.transform(rows)
+        probabilities = self.classifier.predict_proba(features)
+        weights = self.model_weights
+        findings = []
+        for row, view in enumerate(targets):
+            cues = None
+            for k, category in enumerate(self.classifier.categories):
+                p = float(probabilities[row, k])
+                if p < weights.min_probability:
+                    continue
+                if cues is None:
+                    cues = self.engine.message_cues(view.norm, self._cue_languages(view, language))  # type: ignore[arg-type]
+                adjustments = strongest_adjustments(cues, category)
+                score = base = weights.weight * p
+                for adjustment in adjustments:
+                    score *= adjustment.factor
+                ngrams = self.classifier.top_ngrams(features, row, category)
+                quote, start, end = _ngram_span(view, ngrams)
+                findings.append(Finding(
+                    category=category, score=score, message_index=view.index, sender=view.sender,
+                    source=f"model:{self.classifier.name}", description="", quote=quote, start=start, end=end,
+                    base=base, adjustments=adjustments, facts={"ngrams": ngrams, "probability": round(p, 3)},
+                ))
+        return findings
 
     def _refuses(self, views: list[MessageView], language: str | None):  # noqa: ANN202
         def refuses(view: MessageView) -> bool:
@@ -263,6 +317,30 @@ def _finding_from_hit(hit: Hit, view: MessageView) -> Finding:
         source=hit.source, description=hit.rule.description, quote=hit.quote, start=hit.start, end=hit.end,
         base=hit.base, adjustments=list(hit.adjustments), stage=hit.rule.stage,
     )
+
+
+MAX_MODEL_QUOTE = 200
+
+
+def _ngram_span(view: MessageView, ngrams: list[str]) -> tuple[str, int, int]:
+    """The stretch of the message from the first to the last telling word (the whole message when
+    none is found), as an exact quote of the original text."""
+    norm = view.norm
+    assert norm is not None
+    spans = []
+    for gram in ngrams:
+        m = re.search(r"(?<!\w)" + re.escape(gram) + r"(?!\w)", norm.text)
+        if m:
+            spans.append((m.start(), m.end()))
+    text = norm.original
+    if spans:
+        start, end = norm.original_span(min(s for s, _ in spans), max(e for _, e in spans))
+    else:
+        stripped = text.strip()
+        start = text.find(stripped[:1]) if stripped else 0
+        end = start + len(stripped)
+    end = min(end, start + MAX_MODEL_QUOTE)
+    return text[start:end], start, end
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:

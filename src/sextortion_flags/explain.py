@@ -64,6 +64,10 @@ def finding_sentence(finding: Finding, conversation: Conversation, lang: str) ->
     if source == "rule:age/contradicting-ages":
         ages = ", ".join(str(a) for a in facts.get("ages", []))  # type: ignore[union-attr]
         return i18n.text(lang, "evidence.contradicting_ages", who=name, ages=ages)
+    if finding.kind == "model":
+        ngrams = ", ".join(f"“{g}”" for g in facts.get("ngrams", [])) or "—"  # type: ignore[union-attr]
+        return i18n.text(lang, "evidence.model", who=name, name=i18n.text(lang, f"categories.{finding.category}.name"),
+                         index=finding.message_index, quote=_short(finding.quote or ""), ngrams=ngrams)
     if finding.quote:
         return i18n.text(lang, "evidence.quoted", who=name, description=finding.description,
                          index=finding.message_index, quote=_short(finding.quote))
@@ -78,15 +82,18 @@ def _adjustment_sentences(finding: Finding, lang: str) -> list[str]:
 
 def flag_explanation(category: str, findings: Sequence[Finding], conversation: Conversation, lang: str) -> str:
     """findings: this flag's evidence, strongest first."""
-    primary = findings[0]
+    rules = [f for f in findings if f.kind == "rule" and f.score >= findings[0].score / 2]
+    primary = rules[0] if rules else findings[0]  # a quoted rule hit reads better than a model score
     parts = [finding_sentence(primary, conversation, lang)]
-    others = [f for f in findings[1:] if (f.source, f.message_index) != (primary.source, primary.message_index)]
+    others = [f for f in findings if (f.source, f.message_index) != (primary.source, primary.message_index)]
     signals = [f for f in others if f.kind in ("timing", "account") or f.source.startswith("rule:age/")]
     parts.extend(finding_sentence(f, conversation, lang) for f in signals[:3])
-    quoted = sorted({f.message_index for f in others if f not in signals})
+    quoted = sorted({f.message_index for f in others if f not in signals} - {primary.message_index})
     if quoted:
         parts.append(i18n.text(lang, "evidence.more", count=len(quoted), indices=", ".join(map(str, quoted[:8]))))
     parts.append(i18n.text(lang, f"categories.{category}.why"))
+    if all(f.kind == "model" for f in findings if f.kind in ("rule", "model")) and primary.kind == "model":
+        parts.append(i18n.text(lang, "evidence.model_only"))
     parts.extend(_adjustment_sentences(primary, lang))
     return " ".join(parts)
 

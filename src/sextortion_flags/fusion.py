@@ -19,6 +19,7 @@ score and sorting by level agree.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
     "escalation": 0.45,
@@ -29,6 +30,19 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "suspicious_account": 0.4,
     "minor_involved": 0.5,
 }
+
+@dataclass(frozen=True)
+class ModelWeights:
+    """How classifier probabilities enter the fusion (fitted by benchmarks/fit_fusion.py).
+
+    A message's probability p for a category becomes evidence of score `weight * p` when
+    p >= `min_probability`; it combines with rule hits by noisy-OR as a separate piece of
+    evidence, so a rule and the model agreeing reinforce each other.
+    """
+
+    weight: float = 0.8
+    min_probability: float = 0.5
+
 
 LEVEL_BANDS: dict[str, tuple[float, float]] = {
     "none": (0.0, 0.1),

@@ -167,6 +167,18 @@ class RuleEngine:
                 spans.extend(compiled.spans(norm.text, words))
         return spans
 
+    def message_cues(self, norm: Normalized, languages: tuple[str, ...]) -> list[tuple[Cue, str]]:
+        """Cues that speak for a whole message (news, reported speech, jokes...), with their quotes.
+
+        They apply to evidence that has no span of its own, such as a classifier's score.
+        """
+        found = []
+        for span in self._cue_spans(norm, Words.of(norm.text), languages):
+            cue: Cue = span.key  # type: ignore[assignment]
+            if cue.direction == "message":
+                found.append((cue, norm.quote(span.start, span.end)[0]))
+        return found
+
     def cue_kinds(self, norm: Normalized, languages: tuple[str, ...]) -> set[str]:
         """Kinds of cue present anywhere in a message (e.g. a refusal by the protected user)."""
         spans = self._cue_spans(norm, Words.of(norm.text), languages)
@@ -201,20 +213,24 @@ def _in_scope(cue: Cue, span: _Span, hit: Hit) -> bool:
     return False  # the cue overlaps the hit itself: the hit's own words are not context
 
 
+def strongest_adjustments(cues: list[tuple[Cue, str]], category: str) -> list[Adjustment]:
+    """The strongest cue of each kind that applies to `category` (cues of one kind do not stack)."""
+    strongest: dict[str, tuple[Cue, str]] = {}
+    for cue, quote in cues:
+        if cue.categories is not None and category not in cue.categories:
+            continue
+        if cue.kind not in strongest or cue.factor < strongest[cue.kind][0].factor:
+            strongest[cue.kind] = (cue, quote)
+    return [Adjustment(cue.id, kind, cue.factor, cue.explanation, quote)
+            for kind, (cue, quote) in sorted(strongest.items())]
+
+
 def _apply_cues(hit: Hit, cue_spans: list[_Span], norm: Normalized) -> None:
-    strongest: dict[str, tuple[float, Cue, _Span]] = {}
-    for span in cue_spans:
-        cue: Cue = span.key  # type: ignore[assignment]
-        if cue.categories is not None and hit.category not in cue.categories:
-            continue
-        if not _in_scope(cue, span, hit):
-            continue
-        if cue.kind not in strongest or cue.factor < strongest[cue.kind][0]:
-            strongest[cue.kind] = (cue.factor, cue, span)
-    for kind, (factor, cue, span) in sorted(strongest.items()):
-        quote = norm.quote(span.start, span.end)[0]
-        hit.adjustments.append(Adjustment(cue.id, kind, factor, cue.explanation, quote))
-        hit.score *= factor
+    in_scope = [(span.key, norm.quote(span.start, span.end)[0]) for span in cue_spans
+                if _in_scope(span.key, span, hit)]  # type: ignore[arg-type]
+    for adjustment in strongest_adjustments(in_scope, hit.category):  # type: ignore[arg-type]
+        hit.adjustments.append(adjustment)
+        hit.score *= adjustment.factor
 
 
 def _best_per_rule(hits: list[Hit]) -> list[Hit]:

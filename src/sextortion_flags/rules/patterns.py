@@ -13,7 +13,9 @@ normalized text (`\\w+` runs):
 
 Literals go through `normalize_term`, so "Wh@tsapp", "caméra" and "3afak" are written as
 people write them. Normalization counts a word repeated back to back once ("stp stp" ->
-"stp"), so never write the same word twice in a row in a pattern. Compilation indexes every pattern by the words its first slot can match,
+"stp"), so never write the same word twice in a row in a pattern.
+
+Compilation indexes every pattern by the words its first slot can match,
 so a message costs one dictionary look-up per word plus work on the rare candidates: the
 speed does not depend on how many rules there are (a spaCy `PhraseMatcher`-like design, kept
 here because slots, gaps and prefixes over *normalized* words are what rules need).

@@ -1,0 +1,1 @@
+"""The machine-learning half: a scikit-learn pipeline over normalized messages."""

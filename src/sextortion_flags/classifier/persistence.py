@@ -1,0 +1,67 @@
+"""Saving and loading the classifier with skops (never pickle), with an explicit trust list.
+
+A model file from a user path is inspected before anything in it is built: every type it holds
+must be on the list below, or loading stops with an error naming the unexpected types.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sextortion_flags.errors import ModelFileError
+
+TRUSTED_TYPES: tuple[str, ...] = (
+    "builtins.dict", "builtins.list", "builtins.tuple", "builtins.str", "builtins.int", "builtins.float",
+    "builtins.slice", "collections.defaultdict", "collections.OrderedDict",
+    "numpy.dtype", "numpy.ndarray", "numpy.float32", "numpy.float64", "numpy.int64", "numpy.int32",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.multiclass.OneVsRestClassifier",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._label.LabelBinarizer",
+    "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "sklearn.utils._bunch.Bunch",
+)
+MODEL_FILE = "classifier.skops"
+CARD_FILE = "model_card.json"
+
+
+def save(model: Any, card: dict[str, Any], folder: Path) -> Path:
+    import skops.io as sio
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / MODEL_FILE
+    sio.dump(model, path, compression=8)
+    (folder / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+    if untrusted:  # fail when saving, not when a user loads it
+        raise ModelFileError(f"{path}: the model holds types missing from TRUSTED_TYPES: {sorted(untrusted)}")
+    return path
+
+
+def load(path: Path) -> tuple[Any, dict[str, Any]]:
+    """The model and its card (from `model_card.json` beside it, empty when absent)."""
+    import skops.io as sio
+
+    if path.is_dir():
+        path = path / MODEL_FILE
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
+    try:
+        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+    except Exception as exc:  # a corrupt or foreign file
+        raise ModelFileError(f"{path}: not a skops model file ({type(exc).__name__})") from None
+    if untrusted:
+        raise ModelFileError(f"{path}: refusing to load untrusted types {sorted(untrusted)}")
+    try:
+        model = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except Exception as exc:
+        raise ModelFileError(f"{path}: cannot load the model ({type(exc).__name__})") from None
+    card_path = path.parent / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    return model, card
