@@ -4,7 +4,13 @@
 
 Prints: conversation ROC AUC (risky = sextortion + grooming), per-category precision/recall/F1,
 the risk-level confusion matrix, the false-positive rate of benign conversations at `medium` or
-above, evidence accuracy (a flag's evidence includes a labelled message), per language.
+above, evidence accuracy (a flag's evidence includes a labelled message), per language; rules
+only, model only and fused side by side; and the early-warning latency (after how many messages
+a risky conversation first reaches `high`).
+
+The classifier is trained on data/messages, never on these conversations, so every figure here
+is held out for the model; the fusion weights are fitted by benchmarks/fit_fusion.py with
+cross-validation over these conversations.
 """
 
 from __future__ import annotations
@@ -48,14 +54,18 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
 
 
 def evaluate(analyzer: Analyzer, items: list[dict], show_errors: bool = False) -> dict:
+    return score([analyzer.analyze(item) for item in items], items, show_errors)
+
+
+def score(reports: list, items: list[dict], show_errors: bool = False) -> dict:
+    """The figures for reports already computed on `items` (same order)."""
     scores, labels = [], []
     counts: dict[str, Counter] = defaultdict(Counter)
     confusion: Counter = Counter()
     benign = benign_fp = 0
     ev_total = ev_right = 0
     sextortion_missed = []
-    for item in items:
-        report = analyzer.analyze(item)
+    for item, report in zip(items, reports, strict=True):
         risky = item.get("label") in ("sextortion", "grooming")
         scores.append(report.risk_score)
         labels.append(int(risky))
@@ -97,6 +107,29 @@ def evaluate(analyzer: Analyzer, items: list[dict], show_errors: bool = False) -
     }
 
 
+def early_warning(analyzer: Analyzer, items: list[dict]) -> dict:
+    """Messages read before a risky conversation first reaches `high` (eSPD-style latency)."""
+    latencies, never = [], 0
+    for item in items:
+        if item.get("label") not in ("sextortion", "grooming") or item.get("expected_risk") not in ("high", "critical"):
+            continue
+        n = len(item["messages"])
+        for k in range(1, n + 1):
+            prefix = {**item, "messages": item["messages"][:k]}
+            if analyzer.analyze(prefix).risk_level in ("high", "critical"):
+                latencies.append((k, n))
+                break
+        else:
+            never += 1
+    ratios = sorted(k / n for k, n in latencies)
+    return {
+        "conversations": len(latencies) + never,
+        "reached_high": len(latencies),
+        "median_messages": sorted(k for k, _ in latencies)[len(latencies) // 2] if latencies else None,
+        "median_fraction": ratios[len(ratios) // 2] if ratios else None,
+    }
+
+
 def print_result(name: str, result: dict) -> None:
     print(f"\n## {name}: {result['n']} conversations")
     print(f"ROC AUC {result['auc']:.3f} | macro-F1 {result['macro_f1']:.3f} | benign at >=medium "
@@ -112,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=ROOT / "data" / "conversations")
     parser.add_argument("--lang", help="only conversations whose lang starts with this")
     parser.add_argument("--errors", action="store_true", help="print each misclassified conversation")
+    parser.add_argument("--model", help="a classifier artifact (default: the packaged one)")
+    parser.add_argument("--no-compare", action="store_true", help="skip the rules/model/fused comparison")
     args = parser.parse_args(argv)
     items = load(args.data)
     if args.lang:
@@ -119,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if not items:
         print("no labelled conversations found", file=sys.stderr)
         return 1
-    analyzer = Analyzer()
+    analyzer = Analyzer(model=args.model) if args.model else Analyzer()
     overall = evaluate(analyzer, items, args.errors)
     print_result("all languages", overall)
     print("\nrisk level confusion (rows expected, columns predicted):")
@@ -131,6 +166,21 @@ def main(argv: list[str] | None = None) -> int:
         result = evaluate(analyzer, subset)
         print(f"{lang:4} n={result['n']:3d} AUC {result['auc']:.3f} macro-F1 {result['macro_f1']:.3f} "
               f"benign>=medium {result['benign_fpr']:.1%} evidence {result['evidence_accuracy']:.1%}")
+    warning = early_warning(analyzer, items)
+    print(f"\nearly warning: {warning['reached_high']}/{warning['conversations']} risky conversations reach high; "
+          f"median {warning['median_messages']} messages read "
+          f"({warning['median_fraction']:.0%} of the conversation)" if warning["median_fraction"] is not None
+          else "\nearly warning: no risky conversation reached high")
+    if not args.no_compare and analyzer.classifier is not None:
+        print("\n| variant | ROC AUC | macro-F1 | benign >= medium | sextortion below high | evidence |")
+        print("|---|---|---|---|---|---|")
+        variants = [("rules + signals", Analyzer(model=False)),
+                    ("model + signals", Analyzer(model=args.model or True, use_rules=False)),
+                    ("fused", analyzer)]
+        for name, variant in variants:
+            r = evaluate(variant, items)
+            print(f"| {name} | {r['auc']:.3f} | {r['macro_f1']:.3f} | {r['benign_fpr']:.1%} | "
+                  f"{len(r['sextortion_missed'])} | {r['evidence_accuracy']:.1%} |")
     return 0
 
 

@@ -14,7 +14,7 @@ FIXTURE_RULES = Path(__file__).parent / "fixtures" / "rules"
 
 @pytest.fixture(scope="module")
 def fixed() -> Analyzer:
-    return Analyzer(rules=FIXTURE_RULES)
+    return Analyzer(rules=FIXTURE_RULES, model=False)
 
 
 def levels(analyzer: Analyzer, *texts: str, **kw) -> tuple[str, list[str], Report]:
@@ -68,7 +68,7 @@ def test_protected_users_words_are_not_flagged(fixed):
 
 def test_without_user_everyone_is_analysed(fixed):
     conv = conversation("salut", "> envoie moi une photo", user=None)
-    report = Analyzer(rules=FIXTURE_RULES).analyze(conv)
+    report = Analyzer(rules=FIXTURE_RULES, model=False).analyze(conv)
     assert "image_request" in report.categories
     assert report.flags[0].sender == "v"
 
@@ -160,5 +160,5 @@ def test_bad_options_are_usage_errors(kwargs):
 
 
 def test_thresholds_change_flags():
-    strict = Analyzer(rules=FIXTURE_RULES, thresholds={"image_request": 0.95, "escalation": 0.95})
+    strict = Analyzer(rules=FIXTURE_RULES, model=False, thresholds={"image_request": 0.95, "escalation": 0.95})
     assert strict.analyze(conversation("envoie moi une photo")).risk_level == "none"

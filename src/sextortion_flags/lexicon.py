@@ -15,9 +15,13 @@ import yaml
 RESOURCE_ROOT = Path(str(importlib_resources.files("sextortion_flags") / "resources"))
 
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10x faster
+
+
 def load_yaml(path: Path) -> object:
+    """Parse a YAML file safely (no arbitrary objects), with libyaml's loader when available."""
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
 @cache

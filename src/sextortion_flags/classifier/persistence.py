@@ -19,6 +19,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "scipy.sparse._csr.csr_matrix",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sextortion_flags.classifier.features.CompactTfidfVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.multiclass.OneVsRestClassifier",
@@ -52,16 +53,12 @@ def load(path: Path) -> tuple[Any, dict[str, Any]]:
         path = path / MODEL_FILE
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
-    try:
-        untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
-    except Exception as exc:  # a corrupt or foreign file
-        raise ModelFileError(f"{path}: not a skops model file ({type(exc).__name__})") from None
-    if untrusted:
-        raise ModelFileError(f"{path}: refusing to load untrusted types {sorted(untrusted)}")
-    try:
+    try:  # skops refuses any type not in `trusted` before building anything
         model = sio.load(path, trusted=list(TRUSTED_TYPES))
-    except Exception as exc:
-        raise ModelFileError(f"{path}: cannot load the model ({type(exc).__name__})") from None
+    except sio.exceptions.UntrustedTypesFoundException as exc:
+        raise ModelFileError(f"{path}: refusing to load untrusted types ({exc})") from None
+    except Exception as exc:  # a corrupt or foreign file
+        raise ModelFileError(f"{path}: not a loadable skops model ({type(exc).__name__})") from None
     card_path = path.parent / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
     return model, card

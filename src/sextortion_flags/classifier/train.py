@@ -38,7 +38,10 @@ def load_corpus(folder: Path) -> tuple[list[dict[str, Any]], str]:
 
 
 def targets(rows: list[dict[str, Any]]) -> np.ndarray:
-    return np.array([[c in row["labels"] for c in CATEGORIES] for row in rows], dtype=int)
+    """Multi-label targets. A hard negative is a negative for every category: its `labels`, when
+    present, only say what it looks like (a seller's "text me on WhatsApp", a landlord's threat)."""
+    return np.array([[c in row["labels"] and not row.get("hard_negative") for c in CATEGORIES] for row in rows],
+                    dtype=int)
 
 
 def _prf(y: np.ndarray, pred: np.ndarray) -> dict[str, float]:

@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from sextortion_flags.errors import RuleFileError, describe_validation_error
-from sextortion_flags.lexicon import RESOURCE_ROOT
+from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 from sextortion_flags.rules.patterns import PatternError, compile_pattern
 from sextortion_flags.rules.schema import LANGUAGES, Cue, CueFile, Rule, RuleFile
 
@@ -22,8 +22,7 @@ def _read_yaml(path: Path) -> object:
     try:
         if path.stat().st_size > MAX_RULE_FILE_BYTES:
             raise RuleFileError(f"file is larger than {MAX_RULE_FILE_BYTES} bytes", path=str(path))
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+        return load_yaml(path)
     except UnicodeDecodeError as exc:
         raise RuleFileError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(path)) from exc
     except yaml.YAMLError as exc:
