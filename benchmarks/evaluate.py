@@ -147,6 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="print each misclassified conversation")
     parser.add_argument("--model", help="a classifier artifact (default: the packaged one)")
     parser.add_argument("--no-compare", action="store_true", help="skip the rules/model/fused comparison")
+    parser.add_argument("--update-card", action="store_true",
+                        help="write the figures into models/model_card.json (conversation_evaluation)")
     args = parser.parse_args(argv)
     items = load(args.data)
     if args.lang:
@@ -171,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
           f"median {warning['median_messages']} messages read "
           f"({warning['median_fraction']:.0%} of the conversation)" if warning["median_fraction"] is not None
           else "\nearly warning: no risky conversation reached high")
+    table = {}
     if not args.no_compare and analyzer.classifier is not None:
         print("\n| variant | ROC AUC | macro-F1 | benign >= medium | sextortion below high | evidence |")
         print("|---|---|---|---|---|---|")
@@ -179,8 +182,25 @@ def main(argv: list[str] | None = None) -> int:
                     ("fused", analyzer)]
         for name, variant in variants:
             r = evaluate(variant, items)
+            table[name] = {"roc_auc": round(r["auc"], 4), "macro_f1": round(r["macro_f1"], 4),
+                           "benign_medium_or_above": round(r["benign_fpr"], 4),
+                           "sextortion_below_high": len(r["sextortion_missed"]),
+                           "evidence_accuracy": round(r["evidence_accuracy"], 4)}
             print(f"| {name} | {r['auc']:.3f} | {r['macro_f1']:.3f} | {r['benign_fpr']:.1%} | "
                   f"{len(r['sextortion_missed'])} | {r['evidence_accuracy']:.1%} |")
+    if args.update_card:
+        card_path = ROOT / "models" / "model_card.json"
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        card["conversation_evaluation"] = {
+            "data": f"data/conversations ({len(items)} labelled conversations, never used for training)",
+            "command": "python benchmarks/evaluate.py --update-card",
+            "variants": table,
+            "per_category_fused": {c: {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+                                   for c, (p, r, f) in overall["per_category"].items()},
+            "early_warning": warning,
+        }
+        card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"updated {card_path}")
     return 0
 
 

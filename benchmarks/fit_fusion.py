@@ -25,8 +25,8 @@ from evaluate import ROOT, load, score  # noqa: E402
 from sextortion_flags import Analyzer  # noqa: E402
 from sextortion_flags.fusion import ModelWeights  # noqa: E402
 
-WEIGHTS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
-MIN_PROBABILITIES = (0.4, 0.5, 0.6, 0.7, 0.8)
+WEIGHTS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+MIN_PROBABILITIES = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 def objective(result: dict) -> float:

@@ -22,11 +22,11 @@ def main() -> None:
     langs = sorted({m["lang"] for m in messages})
     print(f"### Messages: {len(messages)}, hard negatives "
           f"{sum(m['hard_negative'] for m in messages) / len(messages):.1%}\n")
-    print("| lang | n | hard neg. | none | " + " | ".join(CATEGORIES) + " |")
+    print("| lang | n | hard neg. | no label | " + " | ".join(CATEGORIES) + " (positives) |")
     print("|---" * (len(CATEGORIES) + 4) + "|")
     for lang in langs:
         sub = [m for m in messages if m["lang"] == lang]
-        c = Counter(label for m in sub for label in m["labels"])
+        c = Counter(label for m in sub if not m["hard_negative"] for label in m["labels"])
         print(f"| {lang} | {len(sub)} | {sum(m['hard_negative'] for m in sub)} | "
               f"{sum(not m['labels'] for m in sub)} | " + " | ".join(str(c[k]) for k in CATEGORIES) + " |")
     convs = rows("conversations")

@@ -199,7 +199,9 @@ def obfuscation_edits(text: str) -> list[tuple[int, int, str]]:
         if len(token) > MAX_ARABIZI_WORD or sum(c.isdigit() for c in token) > 3:
             continue  # codes, wallet addresses, references: not words
         if any(c in _ARABIZI for c in token) and token.isalnum():
-            edits.append((m.start(), m.end(), "".join(_ARABIZI.get(c, c) for c in token)))
+            # decoding can create a new elongation ("l3a2ila" -> "laaaila"): fold it like step 2
+            decoded = _ELONGATION.sub(r"\1", "".join(_ARABIZI.get(c, c) for c in token))
+            edits.append((m.start(), m.end(), decoded))
     return edits
 
 
