@@ -198,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
             "per_category_fused": {c: {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
                                    for c, (p, r, f) in overall["per_category"].items()},
             "early_warning": warning,
+            "caveats": [
+                "the classifier never saw these conversations; the rule authors did look at errors on them while "
+                "writing rules, so rules-only and fused figures here are optimistic",
+                "fusion weights come from benchmarks/fit_fusion.py (5-fold CV over these conversations); its "
+                "held-out figures are the fairer estimate",
+                "held-out rules-only figures on messages: scripts/rules_on_messages.py --split test",
+            ],
         }
         card_path.write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"updated {card_path}")

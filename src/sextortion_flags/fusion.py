@@ -42,8 +42,8 @@ class ModelWeights:
     raises a flag from several messages that agree.
     """
 
-    weight: float = 0.4
-    min_probability: float = 0.6
+    weight: float = 0.3
+    min_probability: float = 0.5
 
 
 LEVEL_BANDS: dict[str, tuple[float, float]] = {

@@ -1,12 +1,14 @@
 """Saving and loading the classifier with skops (never pickle), with an explicit trust list.
 
-A model file from a user path is inspected before anything in it is built: every type it holds
-must be on the list below, or loading stops with an error naming the unexpected types.
+A model file from a user path is inspected before anything in it is built: every type named in
+its schema must be on the list below, or loading stops with an error naming the unexpected types.
+skops' own check alone is not enough here: it trusts every scikit-learn estimator by default.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +41,36 @@ def save(model: Any, card: dict[str, Any], folder: Path) -> Path:
     path = folder / MODEL_FILE
     sio.dump(model, path, compression=8)
     (folder / CARD_FILE).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    untrusted = set(sio.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+    untrusted = types_in(path) - set(TRUSTED_TYPES)
     if untrusted:  # fail when saving, not when a user loads it
         raise ModelFileError(f"{path}: the model holds types missing from TRUSTED_TYPES: {sorted(untrusted)}")
     return path
+
+
+MAX_SCHEMA_BYTES = 50_000_000
+
+
+def types_in(path: Path) -> set[str]:
+    """Every `module.Class` named in a skops file's schema (read as JSON, nothing is built)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("schema.json")
+            if info.file_size > MAX_SCHEMA_BYTES:
+                raise ModelFileError(f"{path}: schema larger than {MAX_SCHEMA_BYTES} bytes")
+            schema = json.loads(archive.read(info))
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ModelFileError(f"{path}: not a skops model file ({type(exc).__name__})") from None
+    found: set[str] = set()
+    stack: list[Any] = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "__class__" in node and "__module__" in node:
+                found.add(f"{node['__module__']}.{node['__class__']}")
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
 
 
 def load(path: Path) -> tuple[Any, dict[str, Any]]:
@@ -53,7 +81,10 @@ def load(path: Path) -> tuple[Any, dict[str, Any]]:
         path = path / MODEL_FILE
     if not path.is_file():
         raise ModelFileError(f"{path}: no such model file")
-    try:  # skops refuses any type not in `trusted` before building anything
+    untrusted = types_in(path) - set(TRUSTED_TYPES)
+    if untrusted:
+        raise ModelFileError(f"{path}: refusing to load untrusted types {sorted(untrusted)}")
+    try:  # skops checks again and builds the objects
         model = sio.load(path, trusted=list(TRUSTED_TYPES))
     except sio.exceptions.UntrustedTypesFoundException as exc:
         raise ModelFileError(f"{path}: refusing to load untrusted types ({exc})") from None

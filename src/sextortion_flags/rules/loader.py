@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -13,6 +14,7 @@ from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 from sextortion_flags.rules.patterns import PatternError, compile_pattern
 from sextortion_flags.rules.schema import LANGUAGES, Cue, CueFile, Rule, RuleFile
 
+FileModel = TypeVar("FileModel", RuleFile, CueFile)
 PACKAGED_RULES = RESOURCE_ROOT / "rules"
 PACKAGED_CONTEXT = RESOURCE_ROOT / "context"
 MAX_RULE_FILE_BYTES = 2_000_000
@@ -60,32 +62,29 @@ def _check_compiles(path: Path, item_id: str, patterns: list[str], regexes: list
             raise RuleFileError(f"regex {regex!r} matches the empty string", path=str(path), rule_id=item_id)
 
 
-def load_rule_file(path: Path) -> RuleFile:
+def _validated(path: Path, model: type[FileModel], key: str) -> FileModel:
+    """Parse and validate one file; errors name the file and the rule or cue they point into."""
     data = _read_yaml(path)
     try:
-        parsed = RuleFile.model_validate(data)
+        parsed = model.model_validate(data)
     except ValidationError as exc:
-        rule_id = _rule_id_at(data, exc, "rules")
-        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=rule_id) from None
+        item_id = _rule_id_at(data, exc, key)
+        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=item_id) from None
     seen: set[str] = set()
-    for rule in parsed.rules:
-        if rule.id in seen:
-            raise RuleFileError("duplicate rule id", path=str(path), rule_id=rule.id)
-        seen.add(rule.id)
-        _check_compiles(path, rule.id, rule.patterns, rule.regex)
+    for item in getattr(parsed, key):
+        if item.id in seen:
+            raise RuleFileError(f"duplicate id in {key}", path=str(path), rule_id=item.id)
+        seen.add(item.id)
+        _check_compiles(path, item.id, item.patterns, item.regex)
     return parsed
+
+
+def load_rule_file(path: Path) -> RuleFile:
+    return _validated(path, RuleFile, "rules")
 
 
 def load_cue_file(path: Path) -> CueFile:
-    data = _read_yaml(path)
-    try:
-        parsed = CueFile.model_validate(data)
-    except ValidationError as exc:
-        cue_id = _rule_id_at(data, exc, "cues")
-        raise RuleFileError(describe_validation_error(exc), path=str(path), rule_id=cue_id) from None
-    for cue in parsed.cues:
-        _check_compiles(path, cue.id, cue.patterns, cue.regex)
-    return parsed
+    return _validated(path, CueFile, "cues")
 
 
 def _yaml_files(root: Path) -> list[Path]:

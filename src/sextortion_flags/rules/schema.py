@@ -31,17 +31,13 @@ class Examples(_Strict):
     negative: list[str] = Field(default_factory=list)
 
 
-class Rule(_Strict):
-    """One rule: phrase patterns (the small DSL of `patterns.py`) and/or regexes on normalized text."""
+class _Patterned(_Strict):
+    """What rules and cues share: an id `<lang>/<kind>/<name>`, phrase patterns and/or regexes."""
 
     id: str
-    weight: float = Field(gt=0.0, le=1.0)
-    description: str = Field(min_length=3, description="verb phrase: '<sender> ...', in English")
     patterns: list[str] = Field(default_factory=list)
     regex: list[str] = Field(default_factory=list)
     examples: Examples = Field(default_factory=Examples)
-    stage: bool = True
-    """False for rules that describe a sign but not a step of the scheme (e.g. flattery)."""
 
     @field_validator("id")
     @classmethod
@@ -51,10 +47,19 @@ class Rule(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _has_pattern(self) -> Rule:
+    def _has_pattern(self) -> _Patterned:
         if not self.patterns and not self.regex:
-            raise ValueError("a rule needs at least one entry in `patterns` or `regex`")
+            raise ValueError("needs at least one entry in `patterns` or `regex`")
         return self
+
+
+class Rule(_Patterned):
+    """One rule: phrase patterns (the small DSL of `patterns.py`) and/or regexes on normalized text."""
+
+    weight: float = Field(gt=0.0, le=1.0)
+    description: str = Field(min_length=3, description="verb phrase: '<sender> ...', in English")
+    stage: bool = True
+    """False for rules that describe a sign but not a step of the scheme (e.g. flattery)."""
 
 
 class RuleFile(_Strict):
@@ -72,33 +77,16 @@ class RuleFile(_Strict):
         return self
 
 
-class Cue(_Strict):
+class Cue(_Patterned):
     """A context modifier (medspaCy ConText style): a phrase that changes nearby hits' scores."""
 
-    id: str
     kind: ContextKind
-    patterns: list[str] = Field(default_factory=list)
-    regex: list[str] = Field(default_factory=list)
     direction: Direction
     scope: int = Field(default=6, ge=0, le=50, description="tokens between cue and hit")
     factor: float = Field(ge=0.0, le=1.0, description="multiplier applied to a hit's score")
     categories: list[Category] | None = None
     """None = every category."""
     explanation: str = Field(min_length=3, description="why the score was lowered, in English")
-    examples: Examples = Field(default_factory=Examples)
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError(f"id {value!r} must look like 'fr/negation/jamais'")
-        return value
-
-    @model_validator(mode="after")
-    def _has_pattern(self) -> Cue:
-        if not self.patterns and not self.regex:
-            raise ValueError("a cue needs at least one entry in `patterns` or `regex`")
-        return self
 
 
 class CueFile(_Strict):

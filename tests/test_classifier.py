@@ -1,0 +1,94 @@
+"""The classifier: safe loading, a smoke training run, and how its evidence reaches reports."""
+
+from pathlib import Path
+
+import pytest
+
+from sextortion_flags import Analyzer
+from sextortion_flags.classifier.features import CATEGORIES
+from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
+from sextortion_flags.classifier.persistence import load
+from sextortion_flags.classifier.train import ROOT, targets
+from sextortion_flags.classifier.train import main as train_main
+from sextortion_flags.errors import ModelFileError
+
+from .conftest import assert_contract, conversation
+
+THREAT = ["salut", "> salut", "tout est enregistré, ta famille va tout voir ce soir",
+          "je vais envoyer la vidéo à tous tes contacts", "paye 500 euros par western union ou je publie"]
+
+
+@pytest.fixture(scope="module")
+def smoke_model(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("model")
+    assert train_main(["--smoke", "400", "--out", str(out)]) == 0
+    return out / "classifier.skops"
+
+
+def test_packaged_model_is_found_and_loads():
+    path = packaged_model_path()
+    assert path is not None
+    classifier = MessageClassifier.load(path)
+    assert classifier.categories == CATEGORIES
+    assert classifier.card["training_data"]["messages"] >= 5000
+    assert "cross_validation" in classifier.card
+
+
+def test_smoke_training_writes_a_loadable_model_and_card(smoke_model):
+    model, card = load(smoke_model)
+    assert card["training_data"]["messages"] == 400
+    assert set(card["cross_validation"]["per_category"]) == set(CATEGORIES)
+    assert len(card["training_data"]["sha256"]) == 64
+    analyzer = Analyzer(model=smoke_model)
+    conv = conversation(*THREAT)
+    assert_contract(analyzer.analyze(conv).model_dump(), conv)
+
+
+def test_untrusted_types_are_refused(tmp_path):
+    import skops.io as sio
+    from sklearn.svm import SVC
+
+    path = tmp_path / "evil.skops"
+    sio.dump(SVC(), path)
+    with pytest.raises(ModelFileError, match="untrusted"):
+        load(path)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip at all", b"PK\x03\x04garbage"])
+def test_corrupt_model_files_give_a_clear_error(tmp_path, content):
+    path = tmp_path / "classifier.skops"
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError):
+        Analyzer(model=path)
+
+
+def test_model_evidence_is_exact_and_named(analyzer):
+    conv = conversation(*THREAT)
+    report = analyzer.analyze(conv)
+    assert_contract(report.model_dump(), conv)
+    sources = {e.source for f in report.flags for e in f.evidence}
+    assert any(s.startswith("model:tfidf-logreg") for s in sources)
+    assert "clf" in report.model_version
+
+
+def test_a_flag_raised_by_the_model_alone_says_so():
+    model_only = Analyzer(use_rules=False)
+    report = model_only.analyze(conversation(*THREAT))
+    assert report.flags
+    assert all(e.source.split(":")[0] in ("model", "timing", "account") for f in report.flags for e in f.evidence)
+    assert any("model alone" in f.explanation for f in report.flags)
+
+
+def test_rules_only_mode_has_no_model_evidence():
+    report = Analyzer(model=False).analyze(conversation(*THREAT))
+    assert report.risk_level == "critical"
+    assert not any(e.source.startswith("model:") for f in report.flags for e in f.evidence)
+
+
+def test_hard_negatives_are_negatives_for_training():
+    rows = [{"labels": ["threat"], "hard_negative": True}, {"labels": ["threat"], "hard_negative": False}]
+    assert targets(rows).tolist() == [[0] * 6, [int(c == "threat") for c in CATEGORIES]]
+
+
+def test_training_data_lives_in_the_repo():
+    assert len(list((ROOT / "data" / "messages").glob("*.jsonl"))) >= 5
