@@ -48,6 +48,7 @@ MAX_MESSAGE_CHARS = 20_000
 MAX_EVIDENCE = 6
 MAX_NOTES = 5
 STAGE_ORDER = ("platform_migration", "image_request", "threat", "payment_demand")
+SUMMARY_ORDER = ("escalation", "platform_migration", "image_request", "threat", "payment_demand")
 CATEGORY_ORDER = ("threat", "payment_demand", "image_request", "minor_involved", "escalation",
                   "platform_migration", "suspicious_account")
 
@@ -243,9 +244,10 @@ class Analyzer:
         stage_categories = sorted((c for c in first_seen if c in STAGE_ORDER),
                                   key=lambda c: (first_seen[c], STAGE_ORDER.index(c)))
         stages = ["contact", *stage_categories] if flags else []
-        summary_stages = [c for c in CATEGORY_ORDER[::-1] if c in flagged and c != "suspicious_account"]
+        summary_stages = [c for c in SUMMARY_ORDER if c in flagged]
         actor = next((f.sender for f in flags if f.category != "minor_involved"), None)
-        notes = [explain.set_aside_note(f, lang) for f in set_aside if f.category not in flagged][:MAX_NOTES]
+        aside = {(f.category, f.message_index): f for f in set_aside if f.category not in flagged}
+        notes = [explain.set_aside_note(f, lang) for f in aside.values()][:MAX_NOTES]
         notes += [i18n.text(lang, "summary.text_cut", index=i, limit=MAX_MESSAGE_CHARS) for i in cut]
         return Report(
             id=conv.id,
