@@ -139,3 +139,27 @@ def test_console_script_is_installed():
     assert script.exists()
     result = subprocess.run([str(script), "scan", str(EXAMPLES)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0 and len(result.stdout.splitlines()) == 4
+
+
+def test_profiles_side_car_and_user(tmp_path):
+    conv = {"id": "side", "messages": [
+        {"sender": "Lina", "text": "salut, ajoute moi sur snap", "timestamp": "2025-08-01T21:40:00+00:00"},
+        {"sender": "Yassine", "text": "salut", "timestamp": "2025-08-01T21:41:00+00:00"}]}
+    src = tmp_path / "c.jsonl"
+    src.write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    profiles = tmp_path / "profiles.json"
+    profiles.write_text(json.dumps({"Lina": {"created_at": "2025-07-31T10:00:00+00:00", "followers": 2,
+                                             "following": 900, "posts": 0}}), encoding="utf-8")
+    result = run("scan", str(src), "--profiles", str(profiles), "--user", "Yassine")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    account = next(f for f in report["flags"] if f["category"] == "suspicious_account")
+    assert account["sender"] == "Lina"
+    converted = json.loads(run("convert", str(src), "--user", "Yassine").stdout)
+    assert converted["user"] == "Yassine"
+
+
+@pytest.mark.parametrize(("option", "value"), [("--timezone", "Mars/Olympus"), ("--profiles", "/no/such.json")])
+def test_bad_side_options_are_usage_errors(option, value):
+    result = run("scan", str(EXAMPLES), option, value)
+    assert result.returncode == 2 and "error" in result.stderr and "Traceback" not in result.stderr

@@ -25,7 +25,14 @@ from sextortion_flags.models import ErrorReport, Report
 
 log = logging.getLogger("sextortion_flags")
 
-INPUT_FORMATS = ("auto", "jsonl")
+EXPORT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".txt", ".zip", ".html", ".htm", ".csv", ".tsv")
+"""Files picked up when a directory is given (images and videos in an export are skipped)."""
+
+
+def _formats() -> tuple[str, ...]:
+    from sextortion_flags.parsers.registry import formats
+
+    return ("auto", *formats())
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="score conversations and write a report JSONL")
     scan.add_argument("inputs", nargs="+", metavar="INPUT", help="canonical JSONL files or directories")
     scan.add_argument("-o", "--output", help="report JSONL (default: stdout)")
-    scan.add_argument("--format", default="auto", choices=INPUT_FORMATS, help="input format (default: auto)")
+    scan.add_argument("--format", default="auto", choices=_formats(), help="input format (default: auto)")
+    scan.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris; default: naive)")
+    scan.add_argument("--user", help="display name or id of the person whose export it is (the protected user)")
+    scan.add_argument("--profiles", help="JSON side-car: sender name or id -> account metadata")
     scan.add_argument("--jobs", type=int, default=1, help="worker processes (-1: all cores; default 1)")
     scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
                       help="write only conversations at or above this risk level (errors are always written)")
@@ -60,8 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     convert = sub.add_parser("convert", help="turn inputs into canonical conversation JSONL")
     convert.add_argument("inputs", nargs="+", metavar="EXPORT")
     convert.add_argument("-o", "--output", help="conversations JSONL (default: stdout)")
-    convert.add_argument("--format", default="auto", choices=INPUT_FORMATS)
+    convert.add_argument("--format", default="auto", choices=_formats())
     convert.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris)")
+    convert.add_argument("--user", help="display name or id of the person whose export it is")
+    convert.add_argument("--profiles", help="JSON side-car: sender name or id -> account metadata")
 
     rules = sub.add_parser("rules", help="list the packaged rules")
     rules.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"))
@@ -78,27 +90,71 @@ def _input_files(inputs: list[str]) -> Iterator[Path]:
     for name in inputs:
         path = Path(name)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".jsonl", ".json"))
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
         else:
             yield path
 
 
-def iter_conversations(inputs: list[str], fmt: str) -> Iterator[dict[str, Any] | ErrorReport]:
-    """Every conversation of every input, in order; unreadable inputs become error records."""
-    from sextortion_flags.batch import read_jsonl
-    from sextortion_flags.models import ErrorInfo
+def _options(args: argparse.Namespace) -> Any:
+    from sextortion_flags.parsers.base import ParseOptions
 
-    for path in _input_files(inputs):
-        if not path.exists():
-            yield ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
-            continue
+    zone = None
+    if getattr(args, "timezone", None):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         try:
-            for item in read_jsonl(path):
-                if isinstance(item, dict):
-                    item["_source"] = str(path)
-                yield item
-        except OSError as exc:
-            yield ErrorReport(error=ErrorInfo(type="OSError", message=f"{path}: cannot read ({exc.strerror})"))
+            zone = ZoneInfo(args.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
+    return ParseOptions(timezone=zone, user=getattr(args, "user", None))
+
+
+def _profiles(name: str | None) -> dict[str, dict[str, Any]]:
+    if not name:
+        return {}
+    try:
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"--profiles {name}: not a readable JSON file ({type(exc).__name__})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise UsageError(f"--profiles {name}: expected an object mapping a sender to its account fields")
+    return data
+
+
+def apply_side_info(item: dict[str, Any], profiles: dict[str, dict[str, Any]], user: str | None) -> dict[str, Any]:
+    """Attach account metadata from the profiles side-car and name the protected user."""
+    if not profiles and user is None:
+        return item
+    participants = item.get("participants")
+    if participants is None and isinstance(item.get("messages"), list):  # derived from the senders, in order
+        senders = [m.get("sender") for m in item["messages"] if isinstance(m, dict)]
+        participants = item["participants"] = [{"id": s} for s in dict.fromkeys(senders) if isinstance(s, str)]
+    if not isinstance(participants, list):
+        return item
+    for participant in participants:
+        if not isinstance(participant, dict):
+            continue
+        keys = (participant.get("id"), participant.get("name"))
+        match = next((profiles[k] for k in keys if isinstance(k, str) and k in profiles), None)
+        if match is not None and "account" not in participant:
+            participant["account"] = match
+        if user is not None and user in keys and not item.get("user"):
+            item["user"] = participant.get("id")
+    return item
+
+
+def iter_conversations(args: argparse.Namespace) -> Iterator[dict[str, Any] | ErrorReport]:
+    """Every conversation of every input, in order; unreadable inputs become error records."""
+    from sextortion_flags.parsers.registry import parse_file
+
+    options = _options(args)
+    profiles = _profiles(getattr(args, "profiles", None))
+    for path in _input_files(args.inputs):
+        for item in parse_file(path, args.format, options):
+            if isinstance(item, dict):
+                item.setdefault("_source", str(path))
+                apply_side_info(item, profiles, options.user)
+            yield item
 
 
 # ---------------------------------------------------------------- outputs
@@ -142,7 +198,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     analyzer = Analyzer(language=args.lang, rules=args.rules, model=args.model,
                         explain_language=args.explain_lang)
     min_rank = LEVEL_ORDER.index(args.min_level)
-    items = iter_conversations(args.inputs, args.format)
+    items = iter_conversations(args)
     sources: dict[int, str | None] = {}
 
     def tagged() -> Iterator[Any]:
@@ -187,12 +243,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
     failed = 0
     with ExitStack() as stack:
         out = _open_output(stack, args.output)
-        for item in iter_conversations(args.inputs, args.format):
+        for item in iter_conversations(args):
             if isinstance(item, ErrorReport):
                 failed += 1
                 print(f"sextortion-flags: {item.error.message}", file=sys.stderr)
                 continue
             item.pop("_source", None)
+            item.pop("_where", None)
             try:
                 conversation = to_conversation(item)
             except SextortionFlagsError as exc:

@@ -1,0 +1,1 @@
+"""Chat export parsers: one module per format behind `base.ChatParser`, found by `registry`."""

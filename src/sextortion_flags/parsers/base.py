@@ -1,0 +1,48 @@
+"""The common base of export parsers (chat-miner's design: one class per format, one registry).
+
+A parser turns one export file into canonical conversation dicts (CONTRACT.md §1). It never
+raises on bad content: it raises `InputError` with the file and line/position when the file as a
+whole cannot be read, and the registry turns that into an error record so a batch goes on.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any, ClassVar
+
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
+"""Exports larger than this are refused with a clear error (a documented cap)."""
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    timezone: tzinfo | None = None
+    """Zone of local-time formats (WhatsApp .txt); None keeps timestamps naive."""
+    user: str | None = None
+    """Display name or id of the person whose export it is (the protected user), when known."""
+
+
+class ChatParser(ABC):
+    """One export format. Subclasses set `name` and `extensions` and implement `sniff` and `parse`."""
+
+    name: ClassVar[str]
+    extensions: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    @abstractmethod
+    def sniff(cls, path: Path, head: bytes) -> float:
+        """Confidence in [0, 1] that `path` (whose first bytes are `head`) is in this format."""
+
+    @abstractmethod
+    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
+        """Canonical conversation dicts (usually one per file)."""
+
+
+def conversation_id(path: Path, suffix: str = "") -> str:
+    """A stable id for a conversation read from a file: its name, plus a suffix when one file holds several."""
+    stem = path.stem if path.suffix else path.name
+    return f"{stem}{suffix}"

@@ -1,0 +1,32 @@
+"""Canonical JSONL (CONTRACT.md §1): one conversation per line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sextortion_flags.batch import read_jsonl
+from sextortion_flags.parsers.base import ChatParser, ParseOptions
+from sextortion_flags.parsers.registry import register
+
+
+@register
+class CanonicalJsonl(ChatParser):
+    name = "jsonl"
+    extensions = (".jsonl", ".ndjson")
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> float:
+        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
+        if not first.startswith(b"{"):
+            return 0.0
+        try:
+            item = json.loads(first)
+        except ValueError:
+            return 0.4 if path.suffix.lower() in cls.extensions else 0.0
+        return 0.95 if isinstance(item, dict) and "messages" in item else 0.2
+
+    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
+        yield from read_jsonl(path)  # type: ignore[misc]

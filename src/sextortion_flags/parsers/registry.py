@@ -1,0 +1,84 @@
+"""Which parser reads a file: by content first (`sniff`), the extension as a tie-breaker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import logging
+
+from sextortion_flags.errors import InputError, UsageError
+from sextortion_flags.models import ErrorInfo, ErrorReport
+from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions
+
+log = logging.getLogger(__name__)
+HEAD_BYTES = 64 * 1024
+_PARSERS: dict[str, type[ChatParser]] = {}
+
+
+def register(parser: type[ChatParser]) -> type[ChatParser]:
+    _PARSERS[parser.name] = parser
+    return parser
+
+
+def _load_builtin() -> None:
+    if _PARSERS:
+        return
+    import importlib
+    import pkgutil
+
+    import sextortion_flags.parsers as package
+
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name not in ("base", "registry"):
+            importlib.import_module(f"sextortion_flags.parsers.{module.name}")
+
+
+def formats() -> list[str]:
+    _load_builtin()
+    return sorted(_PARSERS)
+
+
+def detect_format(path: Path) -> str:
+    """The best parser's name for a file, or InputError naming the file when none fits."""
+    _load_builtin()
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if not head.strip():
+        raise InputError("empty file", where=str(path))
+    scored = sorted(((parser.sniff(path, head) + (0.05 if path.suffix.lower() in parser.extensions else 0.0),
+                      name) for name, parser in _PARSERS.items()), reverse=True)
+    if not scored or scored[0][0] < 0.3:
+        raise InputError(f"not a recognised chat export (formats: {', '.join(formats())})", where=str(path))
+    return scored[0][1]
+
+
+def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = None,
+               ) -> Iterator[dict[str, Any] | ErrorReport]:
+    """Conversations from one file; a file that cannot be read becomes one ErrorReport."""
+    _load_builtin()
+    options = options or ParseOptions()
+    if fmt != "auto" and fmt not in _PARSERS:
+        raise UsageError(f"unknown format {fmt!r}; choose auto or one of {', '.join(formats())}")
+    if not path.exists():
+        yield ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
+        return
+    try:
+        with open(path, "rb") as fh:
+            if not fh.read(HEAD_BYTES).strip():
+                log.warning("empty file skipped: %s", path)  # zero conversations, not an error
+                return
+        if path.stat().st_size > MAX_EXPORT_BYTES:
+            raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=str(path))
+        name = detect_format(path) if fmt == "auto" else fmt
+        for item in _PARSERS[name]().parse(path, options):
+            if isinstance(item, dict):
+                item.setdefault("_source", str(path))
+            yield item
+    except InputError as exc:
+        yield ErrorReport(error=ErrorInfo(type="InputError", message=str(exc)))
+    except OSError as exc:
+        yield ErrorReport(error=ErrorInfo(type="OSError", message=f"{path}: cannot read ({exc.strerror})"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        yield ErrorReport(error=ErrorInfo(type=type(exc).__name__, message=f"{path}: unreadable content"))
