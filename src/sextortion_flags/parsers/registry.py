@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import logging
 
 from sextortion_flags.errors import InputError, UsageError
 from sextortion_flags.models import ErrorInfo, ErrorReport
