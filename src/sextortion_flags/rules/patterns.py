@@ -57,13 +57,25 @@ class Slot:
     optional: bool = False
     gap_before: int = 0
     exact: frozenset[str] = frozenset()  # single exact words: one set look-up
-    others: tuple[tuple[Term, ...], ...] = ()  # prefixes, suffixes, several words
+    by_first: dict[str, tuple[tuple[Term, ...], ...]] = field(default_factory=dict)  # "carte+cadeau" by "carte"
+    affixes: tuple[tuple[Term, ...], ...] = ()  # alternatives starting with a prefix or suffix: tested one by one
 
     @classmethod
     def build(cls, alternatives: tuple[tuple[Term, ...], ...], optional: bool, gap_before: int) -> Slot:
         exact = frozenset(a[0].value for a in alternatives if len(a) == 1 and a[0].kind == "exact")
-        others = tuple(a for a in alternatives if not (len(a) == 1 and a[0].kind == "exact"))
-        return cls(alternatives, optional, gap_before, exact, others)
+        by_first: dict[str, list[tuple[Term, ...]]] = {}
+        affixes = []
+        for alternative in alternatives:
+            if alternative[0].kind != "exact":
+                affixes.append(alternative)
+            elif len(alternative) > 1:
+                by_first.setdefault(alternative[0].value, []).append(alternative)
+        return cls(alternatives, optional, gap_before, exact, {k: tuple(v) for k, v in by_first.items()},
+                   tuple(affixes))
+
+    def candidates(self, word: str) -> tuple[tuple[Term, ...], ...]:
+        """Alternatives of more than one plain word that can start at `word`, then the affixed ones."""
+        return self.by_first.get(word, ()) + self.affixes
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +217,7 @@ def _match_slots(slots: tuple[Slot, ...], k: int, words: list[str], pos: int, fi
             rest = _match_slots(slots, k + 1, words, start + 1)
             if rest is not None:
                 return rest
-        for alternative in slot.others:
+        for alternative in (slot.candidates(words[start]) if start < n else ()):
             end = _match_alternative(alternative, words, start)
             if end is not None:
                 rest = _match_slots(slots, k + 1, words, end)
