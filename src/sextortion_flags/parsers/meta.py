@@ -1,0 +1,201 @@
+"""Instagram and Facebook Messenger "Download your information" JSON (one folder per thread).
+
+    messages/inbox/<name>_<id>/message_1.json      (message_2.json, ... hold older messages)
+    {"participants": [{"name": "Lina"}, {"name": "Yassine"}],
+     "messages": [{"sender_name": "Lina", "timestamp_ms": 1736977267000, "content": "salut",
+                   "photos": [{"uri": "..."}], "videos": [...], "audio_files": [...], "gifs": [...],
+                   "files": [...], "sticker": {...}, "share": {"link": "..."}, "call_duration": 0,
+                   "is_unsent": false, "type": "Generic", "reactions": [...]}, ...],
+     "title": "Lina", "is_still_participant": true, "thread_path": "inbox/lina_17845..."}
+
+Messages are listed newest first and are reversed. Strings are UTF-8 bytes written as \\u00XX escapes
+("Ã©" for "é"), which is repaired. Parsing message_1.json merges its message_N.json siblings; a
+message_N.json (N > 1) next to a message_1.json yields nothing (it was read with message_1).
+Timestamps are UTC with an explicit offset. In a two-person thread the title names the other
+party, so the remaining participant is the exporter (`user`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sextortion_flags.errors import InputError
+from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.registry import register
+
+log = logging.getLogger(__name__)
+_PART = re.compile(r"^message_(\d+)\.json$", re.I)
+_MEDIA_KEYS = (("photos", "photo"), ("videos", "video"), ("audio_files", "audio"), ("gifs", "GIF"),
+               ("files", "file"), ("sticker", "sticker"))
+_REACTION = re.compile(r"^(?:Liked a message|Reacted .{1,20} to your message|.{1,100} reacted .{1,20} to your message)$")
+_SYSTEM_TYPES = {"Subscribe", "Unsubscribe"}
+_INSTAGRAM_KEYS = (b'"original_content_owner"', b'"Liked a message"', b'"is_reported"')
+_MESSENGER_KEYS = (b'"magic_words"', b'"joinable_mode"', b'"is_unsent_image_by_messenger_kid_parent"',
+                   b'"is_geoblocked_for_viewer"')
+
+
+def fix_text(value: Any) -> Any:
+    """Undo Meta's mojibake (UTF-8 bytes stored as latin-1 code points) in strings, lists and dicts."""
+    if isinstance(value, str):
+        try:
+            return value.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return value
+    if isinstance(value, list):
+        return [fix_text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: fix_text(v) for k, v in value.items()}
+    return value
+
+
+def safe_id(value: str) -> str:
+    return re.sub(r"[^\w.@-]+", "_", value).strip("_")[:120]
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        if path.stat().st_size > MAX_EXPORT_BYTES:
+            raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=f"{path}:0")
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError("not UTF-8 text", where=f"{path}:0") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError("not valid JSON", where=f"{path}:{exc.lineno}") from None
+    except RecursionError:
+        raise InputError("JSON nested too deeply", where=f"{path}:0") from None
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise InputError("not a Meta message file (no 'messages' list)", where=f"{path}:1")
+    return data
+
+
+def _timestamp(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _message(raw: dict[str, Any]) -> dict[str, Any]:
+    sender = raw.get("sender_name")
+    sender = sender if isinstance(sender, str) and sender else None
+    content = raw.get("content") if isinstance(raw.get("content"), str) else ""
+    kind, text = "text", content
+    media = [label for key, label in _MEDIA_KEYS if raw.get(key)]
+    if raw.get("is_unsent") is True:
+        kind, text = "deleted", content or "This message was unsent."
+    elif "call_duration" in raw or raw.get("type") == "Call":
+        kind, text = "call", content or "Call"
+    elif raw.get("type") in _SYSTEM_TYPES or _REACTION.match(content):
+        kind = "system"
+    elif media:
+        kind, text = "media", content or f"<{media[0]} omitted>"
+    share = raw.get("share")
+    link = share.get("link") if isinstance(share, dict) else None
+    if isinstance(link, str) and link and link not in text:
+        text = f"{text}\n{link}" if text else link
+    return {"sender": sender, "text": text, "timestamp": _timestamp(raw.get("timestamp_ms")), "kind": kind}
+
+
+@register
+class MetaJsonParser(ChatParser):
+    name = "meta"
+    extensions = (".json",)
+
+    @classmethod
+    def sniff(cls, path: Path, head: bytes) -> float:
+        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not start.startswith(b"{"):
+            return 0.0
+        score = 0.0
+        if b'"sender_name"' in head and b'"timestamp_ms"' in head:
+            score = 0.95
+        elif b'"participants"' in head and b'"thread_path"' in head:
+            score = 0.8
+        elif b'"participants"' in head and b'"messages"' in head and _PART.match(path.name):
+            score = 0.6
+        return score
+
+    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
+        part = _PART.match(path.name)
+        if part and int(part[1]) > 1 and (path.parent / "message_1.json").is_file():
+            _load(path)  # still report a broken file; its messages come with message_1.json
+            return
+        data = _load(path)
+        raws: list[Any] = list(data["messages"])
+        if part and int(part[1]) == 1:
+            for sibling in self._siblings(path):
+                try:
+                    raws.extend(_load(sibling)["messages"])
+                except InputError:
+                    log.warning("skipped unreadable sibling file %s", sibling)
+        messages = [_message(fix_text(r)) for r in reversed(raws) if isinstance(r, dict)]
+
+        title = fix_text(data.get("title")) if isinstance(data.get("title"), str) else None
+        participants: dict[str, dict[str, str]] = {}
+        listed = data.get("participants")
+        for p in listed if isinstance(listed, list) else []:
+            name = fix_text(p.get("name")) if isinstance(p, dict) else None
+            if isinstance(name, str) and name:
+                participants.setdefault(name, {"id": name, "name": name})
+        for m in messages:
+            if m["sender"] is not None:
+                participants.setdefault(m["sender"], {"id": m["sender"], "name": m["sender"]})
+
+        conversation: dict[str, Any] = {"id": self._id(path, data, title),
+                                        "platform": self._platform(path, data),
+                                        "participants": list(participants.values())}
+        user = self._user(options.user, list(participants), title)
+        if user is not None:
+            conversation["user"] = user
+        conversation["messages"] = messages
+        yield conversation
+
+    @staticmethod
+    def _siblings(path: Path) -> list[Path]:
+        found = []
+        for p in path.parent.iterdir():
+            m = _PART.match(p.name)
+            if m and int(m[1]) > 1 and p.is_file():
+                found.append((int(m[1]), p))
+        return [p for _, p in sorted(found)]
+
+    @staticmethod
+    def _id(path: Path, data: dict[str, Any], title: str | None) -> str:
+        thread = data.get("thread_path")
+        if isinstance(thread, str) and safe_id(thread.rstrip("/").rsplit("/", 1)[-1]):
+            return safe_id(thread.rstrip("/").rsplit("/", 1)[-1])
+        if _PART.match(path.name) and safe_id(path.parent.name):
+            return safe_id(path.parent.name)
+        return safe_id(title or "") or conversation_id(path)
+
+    @staticmethod
+    def _platform(path: Path, data: dict[str, Any]) -> str:
+        where = "/".join(path.resolve().parts[-6:]).lower()  # e.g. your_instagram_activity/messages/inbox/x/
+        if "instagram" in where:
+            return "instagram"
+        if "facebook" in where or "messenger" in where:
+            return "messenger"
+        head = json.dumps(data, ensure_ascii=True)[:200_000].encode()
+        thread = str(data.get("thread_path") or "")
+        instagram = sum(key in head for key in _INSTAGRAM_KEYS) + bool(re.search(r"_178\d{14,}$", thread))
+        messenger = sum(key in head for key in _MESSENGER_KEYS[:3])
+        return "instagram" if instagram > messenger else "messenger"
+
+    @staticmethod
+    def _user(wanted: str | None, ids: list[str], title: str | None) -> str | None:
+        if wanted is not None:
+            for pid in ids:
+                if wanted.casefold() == pid.casefold():
+                    return pid
+            return None
+        if len(ids) == 2 and title in ids:
+            return next(pid for pid in ids if pid != title)
+        return None
