@@ -42,7 +42,13 @@ def test_image_request_alone_is_high(fixed):
 
 
 def test_migration_alone_is_low(fixed):
-    assert levels(fixed, "ajoute moi sur whatsapp pour le vélo")[0] == "low"
+    assert levels(fixed, "ajoute moi sur whatsapp")[0] == "low"
+
+
+def test_migration_for_a_sale_is_set_aside_with_a_note(fixed):
+    level, _, report = levels(fixed, "ajoute moi sur whatsapp pour le vélo")
+    assert level == "none"
+    assert any("vélo" in note for note in report.notes)
 
 
 def test_nothing_is_none(fixed):
