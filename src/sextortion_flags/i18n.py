@@ -1,4 +1,9 @@
-"""Message catalogs (`resources/i18n/<lang>.yaml`): every sentence a person reads comes from here."""
+"""Message catalogs: every sentence a person reads comes from here.
+
+A language's catalog is `resources/i18n/<lang>.yaml` merged with the sub-catalogs
+`resources/i18n/<part>/<lang>.yaml` (for example `html/`, `advice/`), whose keys live under
+`<part>.`; a part can be written and reviewed on its own without touching the main file.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +27,10 @@ def catalog(language: str) -> dict[str, Any]:
         raise UsageError(f"no explanations in {language!r}; available: {', '.join(available())}")
     data = load_yaml(path)
     assert isinstance(data, dict)
+    for part in sorted((RESOURCE_ROOT / "i18n").glob(f"*/{language}.yaml")):
+        sub = load_yaml(part)
+        assert isinstance(sub, dict)
+        data[part.parent.name] = sub
     return data
 
 
