@@ -14,7 +14,7 @@ import pytest
 
 import sextortion_flags.parsers as parsers_package
 from sextortion_flags.analyzer import to_conversation
-from sextortion_flags.errors import InputError
+from sextortion_flags.errors import InputError, UsageError
 from sextortion_flags.parsers import registry
 from sextortion_flags.parsers.base import ParseOptions
 from sextortion_flags.parsers.generic import COLUMN_ALIASES, GenericCsvParser, MessageJsonlParser
@@ -137,6 +137,24 @@ def test_column_aliases_are_extensible(tmp_path: Path, monkeypatch: pytest.Monke
     assert GenericCsvParser.sniff(path, path.read_bytes()) >= 0.8
     (got,) = parse(path)
     assert got["messages"] == [{"sender": "Lina", "text": "salut", "timestamp": "2025-03-02T21:40:00", "kind": "text"}]
+
+
+def test_columns_option_names_the_columns(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", "Horodatage;Expéditeur;Contenu;name\n2025-03-02 21:40;Lina;salut;x\n")
+    columns = (("timestamp", "Horodatage"), ("sender", "Expéditeur"), ("text", "Contenu"))
+    (got,) = registry.parse_file(path, "auto", ParseOptions(columns=columns))
+    assert got["messages"] == [{"sender": "Lina", "text": "salut", "timestamp": "2025-03-02T21:40:00", "kind": "text"}]
+    line = json.dumps({"quand": "2025-03-02T21:40:00", "qui": "Lina", "quoi": "salut"})
+    jsonl = write(tmp_path, "m.jsonl", line + "\n")
+    columns = (("timestamp", "quand"), ("sender", "qui"), ("text", "quoi"))
+    (got,) = registry.parse_file(jsonl, "auto", ParseOptions(columns=columns))
+    assert [m["text"] for m in got["messages"]] == ["salut"]
+
+
+def test_columns_option_rejects_unknown_roles(tmp_path: Path) -> None:
+    path = write(tmp_path, "t.csv", "a,b\n1,2\n")
+    with pytest.raises(UsageError, match="unknown column role 'mood'"):
+        list(registry.parse_file(path, "csv", ParseOptions(columns=(("mood", "a"),))))
 
 
 def test_rows_short_long_and_blank(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import logging
 import multiprocessing
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -295,8 +296,19 @@ class Analyzer:
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         global _WORKER
         _WORKER = self  # inherited by forked workers: no reload, no pickling of the engine
+        # Pool.imap would read the whole input ahead of the workers; a semaphore keeps at most
+        # `window` conversations in flight, so memory stays flat however long the stream is.
+        window = threading.BoundedSemaphore(4 * jobs * chunksize)
+
+        def throttled() -> Iterator[Any]:
+            for item in conversations:
+                window.acquire()
+                yield item
+
         with context.Pool(jobs, initializer=_init_worker, initargs=(self._config,)) as pool:
-            yield from pool.imap(_analyze_in_worker, conversations, chunksize)
+            for result in pool.imap(_analyze_in_worker, throttled(), chunksize):
+                window.release()
+                yield result
 
 
 _WORKER: Analyzer | None = None

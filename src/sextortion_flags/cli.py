@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris; default: naive)")
     scan.add_argument("--user", help="display name or id of the person whose export it is (the protected user)")
     scan.add_argument("--profiles", help="JSON side-car: sender name or id -> account metadata")
-    scan.add_argument("--jobs", type=int, default=1, help="worker processes (-1: all cores; default 1)")
+    scan.add_argument("--columns", metavar="ROLE=NAME,...",
+                      help="generic CSV/JSONL column names, e.g. timestamp=Date,sender=From,text=Body")
+    scan.add_argument("--jobs", type=int, default=-1, help="worker processes (default -1: all cores)")
     scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
                       help="write only conversations at or above this risk level (errors are always written)")
     scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
@@ -74,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris)")
     convert.add_argument("--user", help="display name or id of the person whose export it is")
     convert.add_argument("--profiles", help="JSON side-car: sender name or id -> account metadata")
+    convert.add_argument("--columns", metavar="ROLE=NAME,...",
+                      help="generic CSV/JSONL column names, e.g. timestamp=Date,sender=From,text=Body")
 
     rules = sub.add_parser("rules", help="list the packaged rules")
     rules.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"))
@@ -106,7 +110,25 @@ def _options(args: argparse.Namespace) -> Any:
             zone = ZoneInfo(args.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
-    return ParseOptions(timezone=zone, user=getattr(args, "user", None))
+    columns = _columns(getattr(args, "columns", None))
+    return ParseOptions(timezone=zone, user=getattr(args, "user", None), columns=columns)
+
+
+def _columns(spec: str | None) -> tuple[tuple[str, str], ...]:
+    """`timestamp=Date,sender=From` -> (("timestamp", "Date"), ("sender", "From")), roles checked."""
+    if not spec:
+        return ()
+    from sextortion_flags.parsers.generic import COLUMN_ALIASES
+
+    pairs = []
+    for part in spec.split(","):
+        role, sep, name = part.partition("=")
+        role, name = role.strip().lower(), name.strip()
+        if not sep or not name or role not in COLUMN_ALIASES:
+            raise UsageError(f"--columns: {part.strip()!r} is not ROLE=NAME with ROLE one of "
+                             f"{', '.join(COLUMN_ALIASES)}")
+        pairs.append((role, name))
+    return tuple(pairs)
 
 
 def _profiles(name: str | None) -> dict[str, dict[str, Any]]:

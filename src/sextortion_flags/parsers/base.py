@@ -24,6 +24,9 @@ class ParseOptions:
     """Zone of local-time formats (WhatsApp .txt); None keeps timestamps naive."""
     user: str | None = None
     """Display name or id of the person whose export it is (the protected user), when known."""
+    columns: tuple[tuple[str, str], ...] = ()
+    """Generic CSV / message-JSONL: (role, column name) pairs tried before the built-in names,
+    e.g. (("text", "Body"), ("sender", "From")). Roles: see `parsers.generic.COLUMN_ALIASES`."""
 
 
 class ChatParser(ABC):

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sextortion_flags.errors import InputError
+from sextortion_flags.errors import InputError, UsageError
 from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
 from sextortion_flags.parsers.registry import register
 
@@ -105,6 +105,16 @@ def _roles(keys: Iterable[str], aliases: dict[str, list[str]] = COLUMN_ALIASES) 
                 found[role] = key
                 break
     return found
+
+
+def aliases_for(options: ParseOptions) -> dict[str, list[str]]:
+    """COLUMN_ALIASES with the user's own column names (`ParseOptions.columns`) tried first."""
+    merged = {role: list(names) for role, names in COLUMN_ALIASES.items()}
+    for role, name in options.columns:
+        if role not in merged:
+            raise UsageError(f"unknown column role {role!r}; choose among {', '.join(COLUMN_ALIASES)}")
+        merged[role].insert(0, name.strip().lower())
+    return merged
 
 
 def _date_order(values: Iterable[str]) -> bool:
@@ -261,8 +271,9 @@ class GenericCsvParser(ChatParser):
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
         text = _read_text(path)
-        delimiter, header = _csv_header(text, self.COLUMN_ALIASES)
-        roles = _roles(header, self.COLUMN_ALIASES)
+        aliases = aliases_for(options)
+        delimiter, header = _csv_header(text, aliases)
+        roles = _roles(header, aliases)
         if "sender" not in roles or "text" not in roles:
             raise InputError("no header row naming sender and text columns (e.g. timestamp,sender,text)",
                              where=f"{path}:1")
@@ -301,6 +312,7 @@ class MessageJsonlParser(ChatParser):
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
         records: list[dict[str, Any]] = []
+        aliases = aliases_for(options)
         skipped = first_bad = 0
         for number, line in enumerate(_read_text(path).splitlines(), 1):
             if not line.strip():
@@ -313,7 +325,7 @@ class MessageJsonlParser(ChatParser):
                 skipped += 1
                 first_bad = first_bad or number
                 continue
-            records.append({role: item[key] for role, key in _roles(item, self.COLUMN_ALIASES).items()})
+            records.append({role: item[key] for role, key in _roles(item, aliases).items()})
         if skipped:
             log.warning("%s: %d line(s) that are not message objects skipped (first at line %d)",
                         path, skipped, first_bad)

@@ -70,6 +70,8 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
                 return
         if path.stat().st_size > MAX_EXPORT_BYTES:
             raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=str(path))
+        if fmt == "auto" and options.columns:  # the user named columns: a generic table or message list
+            fmt = "messages_jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv"
         name = detect_format(path) if fmt == "auto" else fmt
         for item in _PARSERS[name]().parse(path, options):
             if isinstance(item, dict):
@@ -77,6 +79,8 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
             yield item
     except InputError as exc:
         yield ErrorReport(error=ErrorInfo(type="InputError", message=str(exc)))
+    except UsageError:
+        raise  # the caller's mistake (a bad option), not this file's
     except OSError as exc:
         yield ErrorReport(error=ErrorInfo(type="OSError", message=f"{path}: cannot read ({exc.strerror})"))
     except (UnicodeDecodeError, ValueError) as exc:
