@@ -92,3 +92,26 @@ def test_hard_negatives_are_negatives_for_training():
 
 def test_training_data_lives_in_the_repo():
     assert len(list((ROOT / "data" / "messages").glob("*.jsonl"))) >= 5
+
+
+def test_fast_scorer_gives_the_pipelines_numbers():
+    """The compiled linear scorer must reproduce scikit-learn's features and probabilities."""
+    import json
+
+    import numpy as np
+
+    from sextortion_flags.classifier.features import prepare
+
+    model = MessageClassifier.load(packaged_model_path())
+    texts = []
+    for path in sorted((ROOT / "data" / "messages").glob("*.jsonl"))[:3]:
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:150]]
+    texts += ["", "   ", "a", "ok ok ok ok", "pleaaaase 🙏🙏", "واتساب دابا"]
+    rows = prepare(texts, ["", *texts[:-1]])
+    expected = model.pipeline[0].transform(rows)
+    got = model.transform(rows)
+    assert got.shape == expected.shape
+    assert abs(got - expected).max() < 1e-6
+    probabilities = model.pipeline[-1].predict_proba(expected)
+    assert np.abs(model.predict_proba(got) - probabilities).max() < 1e-6
+    assert model.transform(rows[:0]).shape == (0, expected.shape[1])

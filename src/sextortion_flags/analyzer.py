@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -336,6 +335,21 @@ def _finding_from_hit(hit: Hit, view: MessageView) -> Finding:
 MAX_MODEL_QUOTE = 200
 
 
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _find_whole(text: str, gram: str) -> tuple[int, int] | None:
+    """The first occurrence of `gram` not glued to other word characters (as `(?<!\\w)gram(?!\\w)`)."""
+    start = text.find(gram)
+    while start >= 0:
+        end = start + len(gram)
+        if not (start and _is_word_char(text[start - 1])) and not (end < len(text) and _is_word_char(text[end])):
+            return start, end
+        start = text.find(gram, start + 1)
+    return None
+
+
 def _ngram_span(view: MessageView, ngrams: list[str]) -> tuple[str, int, int]:
     """The stretch of the message from the first to the last telling word (the whole message when
     none is found), as an exact quote of the original text."""
@@ -343,9 +357,9 @@ def _ngram_span(view: MessageView, ngrams: list[str]) -> tuple[str, int, int]:
     assert norm is not None
     spans = []
     for gram in ngrams:
-        m = re.search(r"(?<!\w)" + re.escape(gram) + r"(?!\w)", norm.text)
-        if m:
-            spans.append((m.start(), m.end()))
+        found = _find_whole(norm.text, gram)
+        if found:
+            spans.append(found)
     text = norm.original
     if spans:
         start, end = norm.original_span(min(s for s, _ in spans), max(e for _, e in spans))

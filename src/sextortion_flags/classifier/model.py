@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from sextortion_flags.classifier.features import CATEGORIES
+from sextortion_flags.classifier.linear import LinearScorer
 from sextortion_flags.classifier.persistence import MODEL_FILE, load
 from sextortion_flags.errors import ModelFileError
 from sextortion_flags.lexicon import RESOURCE_ROOT
@@ -47,12 +48,17 @@ class MessageClassifier:
         pipeline, card = load(Path(path))
         return cls(pipeline, card)
 
-    def transform(self, rows: np.ndarray) -> Any:
-        return self.pipeline[0].transform(rows)
+    @cached_property
+    def _scorer(self) -> LinearScorer:
+        return LinearScorer(self.pipeline)
+
+    def transform(self, rows: Any) -> Any:
+        """Sparse features of (normalized text, normalized previous text) rows."""
+        return self._scorer.transform(rows)
 
     def predict_proba(self, features: Any) -> np.ndarray:
         """(n, categories) probabilities from transformed features."""
-        return self.pipeline[-1].predict_proba(features)
+        return self._scorer.predict_proba(features)
 
     @cached_property
     def _feature_names(self) -> np.ndarray:
@@ -67,8 +73,8 @@ class MessageClassifier:
         """The word n-grams of the message that pushed this category's score up the most."""
         estimator = self.pipeline[-1].estimators_[self.categories.index(category)]
         coef = np.asarray(estimator.coef_).ravel()
-        x = features[row]
-        indices, values = x.indices, x.data
+        start, end = features.indptr[row], features.indptr[row + 1]
+        indices, values = features.indices[start:end], features.data[start:end]
         contributions = values * coef[indices]
         order = np.argsort(-contributions)
         out: list[str] = []

@@ -14,6 +14,7 @@ from pathlib import Path
 from sextortion_flags.normalize import Normalized
 from sextortion_flags.rules.loader import load_cues, load_rules
 from sextortion_flags.rules.patterns import WORD, PhraseMatcher, compile_pattern
+from sextortion_flags.rules.prefilter import RegexPrefilter
 from sextortion_flags.rules.schema import Cue, Rule
 
 
@@ -91,19 +92,26 @@ class _Compiled:
     def __init__(self) -> None:
         self.matcher = PhraseMatcher()
         self.regexes: list[tuple[object, re.Pattern[str]]] = []
+        self._prefilter: RegexPrefilter | None = None
 
     def add(self, key: object, patterns: list[str], regexes: list[str]) -> None:
         for source in patterns:
             self.matcher.add(compile_pattern(source, key))
         for source in regexes:
             self.regexes.append((key, re.compile(source)))
+        self._prefilter = None
 
     def spans(self, text: str, words: Words) -> list[_Span]:
         found: list[_Span] = []
         for m in self.matcher.find(words.words):
             found.append(_Span(m.key, words.starts[m.start_word], words.ends[m.end_word - 1],
                                m.start_word, m.end_word - 1))
-        for key, regex in self.regexes:
+        if not self.regexes:
+            return found
+        if self._prefilter is None:
+            self._prefilter = RegexPrefilter([regex for _, regex in self.regexes])
+        for index in self._prefilter.candidates(text):
+            key, regex = self.regexes[index]
             for m in regex.finditer(text):
                 if m.end() > m.start():
                     first, last = words.word_range(m.start(), m.end())

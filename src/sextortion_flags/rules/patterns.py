@@ -16,7 +16,7 @@ people write them. Normalization counts a word repeated back to back once ("stp 
 "stp"), so never write the same word twice in a row in a pattern.
 
 Compilation indexes every pattern by the words its first slot can match,
-so a message costs one dictionary look-up per word plus work on the rare candidates: the
+so a message costs a few cached look-ups per word plus work on the rare candidates: the
 speed does not depend on how many rules there are (a spaCy `PhraseMatcher`-like design, kept
 here because slots, gaps and prefixes over *normalized* words are what rules need).
 """
@@ -56,26 +56,6 @@ class Slot:
     alternatives: tuple[tuple[Term, ...], ...]
     optional: bool = False
     gap_before: int = 0
-    exact: frozenset[str] = frozenset()  # single exact words: one set look-up
-    by_first: dict[str, tuple[tuple[Term, ...], ...]] = field(default_factory=dict)  # "carte+cadeau" by "carte"
-    affixes: tuple[tuple[Term, ...], ...] = ()  # alternatives starting with a prefix or suffix: tested one by one
-
-    @classmethod
-    def build(cls, alternatives: tuple[tuple[Term, ...], ...], optional: bool, gap_before: int) -> Slot:
-        exact = frozenset(a[0].value for a in alternatives if len(a) == 1 and a[0].kind == "exact")
-        by_first: dict[str, list[tuple[Term, ...]]] = {}
-        affixes = []
-        for alternative in alternatives:
-            if alternative[0].kind != "exact":
-                affixes.append(alternative)
-            elif len(alternative) > 1:
-                by_first.setdefault(alternative[0].value, []).append(alternative)
-        return cls(alternatives, optional, gap_before, exact, {k: tuple(v) for k, v in by_first.items()},
-                   tuple(affixes))
-
-    def candidates(self, word: str) -> tuple[tuple[Term, ...], ...]:
-        """Alternatives of more than one plain word that can start at `word`, then the affixed ones."""
-        return self.by_first.get(word, ()) + self.affixes
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +113,7 @@ def compile_pattern(source: str, key: object) -> Pattern:
         alternatives = tuple(_compile_term(alt, f"pattern {source!r}") for alt in body.split("|") if alt)
         if not alternatives:
             raise PatternError(f"pattern {source!r}: empty slot {element!r}")
-        slots.append(Slot.build(alternatives, optional, gap))
+        slots.append(Slot(alternatives, optional, gap))
         gap = 0
     if not slots:
         raise PatternError("empty pattern")
@@ -150,79 +130,146 @@ class Match:
     end_word: int  # exclusive
 
 
+class _TermTable:
+    """Every distinct term of every pattern, numbered; a word maps to the set of term ids it satisfies.
+
+    A message's words are looked up once (and cached across messages: chat vocabulary repeats),
+    after which testing a slot is a set intersection, whatever its number of alternatives.
+    """
+
+    _CACHE_LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self.ids: dict[Term, int] = {}
+        self._exact: dict[str, set[int]] = defaultdict(set)
+        self._prefix: dict[str, set[int]] = defaultdict(set)
+        self._suffix: dict[str, set[int]] = defaultdict(set)
+        self._prefix_lengths: list[int] = []
+        self._suffix_lengths: list[int] = []
+        self._cache: dict[str, frozenset[int]] = {}
+
+    def id_of(self, term: Term) -> int:
+        found = self.ids.get(term)
+        if found is None:
+            found = self.ids[term] = len(self.ids)
+            table = {"exact": self._exact, "prefix": self._prefix, "suffix": self._suffix}[term.kind]
+            table[term.value].add(found)
+            lengths = self._prefix_lengths if term.kind == "prefix" else self._suffix_lengths
+            if term.kind != "exact" and len(term.value) not in lengths:
+                lengths.append(len(term.value))
+                lengths.sort()
+            self._cache.clear()
+        return found
+
+    def of(self, word: str) -> frozenset[int]:
+        found = self._cache.get(word)
+        if found is not None:
+            return found
+        ids = set(self._exact.get(word, ()))
+        n = len(word)
+        for length in self._prefix_lengths:
+            if length > n:
+                break
+            ids.update(self._prefix.get(word[:length], ()))
+        for length in self._suffix_lengths:
+            if length > n:
+                break
+            ids.update(self._suffix.get(word[-length:], ()))
+        found = frozenset(ids)
+        if len(self._cache) >= self._CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = found
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledSlot:
+    single: frozenset[int]  # one-word alternatives
+    multi: dict[int, tuple[tuple[int, ...], ...]]  # several-word alternatives, by their first term id
+    optional: bool
+    gap_before: int
+
+
 @dataclass
 class PhraseMatcher:
     """Finds every pattern in a list of words; one index for all patterns."""
 
-    _exact: dict[str, list[Pattern]] = field(default_factory=lambda: defaultdict(list))
-    _prefix: dict[tuple[int, str], list[Pattern]] = field(default_factory=lambda: defaultdict(list))
-    _suffix: dict[tuple[int, str], list[Pattern]] = field(default_factory=lambda: defaultdict(list))
-    _prefix_lengths: set[int] = field(default_factory=set)
-    _suffix_lengths: set[int] = field(default_factory=set)
+    _terms: _TermTable = field(default_factory=_TermTable)
+    _by_first: dict[int, list[tuple[Pattern, tuple[_CompiledSlot, ...], tuple[frozenset[int], ...]]]] = field(
+        default_factory=lambda: defaultdict(list))
     size: int = 0
 
     def add(self, pattern: Pattern) -> None:
-        for alternative in pattern.slots[0].alternatives:
-            first = alternative[0]
-            if first.kind == "exact":
-                self._exact[first.value].append(pattern)
-            elif first.kind == "prefix":
-                self._prefix[(len(first.value), first.value)].append(pattern)
-                self._prefix_lengths.add(len(first.value))
-            else:
-                self._suffix[(len(first.value), first.value)].append(pattern)
-                self._suffix_lengths.add(len(first.value))
+        slots = tuple(self._compile_slot(slot) for slot in pattern.slots)
+        # Each later required slot needs one of these term ids somewhere in the message: a cheap
+        # test that drops most candidates started by a common first word before any backtracking.
+        required = tuple(slot.single | frozenset(slot.multi) for slot in slots[1:] if not slot.optional)
+        for first in {self._terms.id_of(alternative[0]) for alternative in pattern.slots[0].alternatives}:
+            self._by_first[first].append((pattern, slots, required))
         self.size += 1
 
-    def _candidates(self, word: str) -> list[Pattern]:
-        found = list(self._exact.get(word, ()))
-        for n in self._prefix_lengths:
-            if len(word) >= n:
-                found.extend(self._prefix.get((n, word[:n]), ()))
-        for n in self._suffix_lengths:
-            if len(word) >= n:
-                found.extend(self._suffix.get((n, word[-n:]), ()))
-        return found
+    def _compile_slot(self, slot: Slot) -> _CompiledSlot:
+        single, multi = set(), defaultdict(list)
+        for alternative in slot.alternatives:
+            ids = tuple(self._terms.id_of(term) for term in alternative)
+            if len(ids) == 1:
+                single.add(ids[0])
+            else:
+                multi[ids[0]].append(ids)
+        return _CompiledSlot(frozenset(single), {k: tuple(v) for k, v in multi.items()}, slot.optional,
+                             slot.gap_before)
 
     def find(self, words: list[str]) -> list[Match]:
+        table = self._terms
+        termsets = [table.of(word) for word in words]
+        present: set[int] = set().union(*termsets)
         matches: list[Match] = []
         seen: set[tuple[int, int]] = set()
-        for i, word in enumerate(words):
-            for pattern in self._candidates(word):
-                end = _match_slots(pattern.slots, 0, words, i, first=True)
-                if end is not None and (id(pattern), i) not in seen:
-                    seen.add((id(pattern), i))
-                    matches.append(Match(pattern.key, pattern.source, i, end))
+        by_first = self._by_first
+        for i, ids in enumerate(termsets):
+            if not ids:
+                continue
+            for term_id in ids:
+                for pattern, slots, required in by_first.get(term_id, ()):
+                    key = (id(pattern), i)
+                    if key in seen:
+                        continue
+                    for ids_needed in required:
+                        if present.isdisjoint(ids_needed):
+                            break
+                    else:
+                        end = _match_slots(slots, 0, termsets, i, first=True)
+                        if end is not None:
+                            seen.add(key)
+                            matches.append(Match(pattern.key, pattern.source, i, end))
+        matches.sort(key=lambda m: m.start_word)
         return matches
 
 
-def _match_alternative(alternative: tuple[Term, ...], words: list[str], pos: int) -> int | None:
-    if pos + len(alternative) > len(words):
-        return None
-    for k, term in enumerate(alternative):
-        if not term.test(words[pos + k]):
-            return None
-    return pos + len(alternative)
-
-
-def _match_slots(slots: tuple[Slot, ...], k: int, words: list[str], pos: int, first: bool = False) -> int | None:
+def _match_slots(slots: tuple[_CompiledSlot, ...], k: int, termsets: list[frozenset[int]], pos: int,
+                 first: bool = False) -> int | None:
     """End word index of the shortest match of slots[k:] starting at `pos`, or None."""
     if k == len(slots):
         return pos
     slot = slots[k]
     gap = 0 if first else slot.gap_before
-    n = len(words)
-    for start in range(pos, min(pos + gap, n) + 1):
-        if start < n and words[start] in slot.exact:
-            rest = _match_slots(slots, k + 1, words, start + 1)
+    n = len(termsets)
+    for start in range(pos, min(pos + gap, n - 1) + 1):
+        ids = termsets[start]
+        if not ids:
+            continue
+        if not slot.single.isdisjoint(ids):
+            rest = _match_slots(slots, k + 1, termsets, start + 1)
             if rest is not None:
                 return rest
-        for alternative in (slot.candidates(words[start]) if start < n else ()):
-            end = _match_alternative(alternative, words, start)
-            if end is not None:
-                rest = _match_slots(slots, k + 1, words, end)
-                if rest is not None:
-                    return rest
+        if slot.multi:
+            for term_id in ids:
+                for alternative in slot.multi.get(term_id, ()):
+                    end = start + len(alternative)
+                    if end <= n and all(alternative[j] in termsets[start + j] for j in range(1, len(alternative))):
+                        rest = _match_slots(slots, k + 1, termsets, end)
+                        if rest is not None:
+                            return rest
     if slot.optional:
-        return _match_slots(slots, k + 1, words, pos)
+        return _match_slots(slots, k + 1, termsets, pos)
     return None

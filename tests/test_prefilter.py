@@ -1,0 +1,44 @@
+"""The regex prefilter only skips regexes that cannot match."""
+
+import re
+
+import pytest
+
+from sextortion_flags.normalize import normalize
+from sextortion_flags.rules.engine import RuleEngine
+from sextortion_flags.rules.prefilter import RegexPrefilter, required_literals
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    (r"\bwestern\W+union\b", [{"western"}]),
+    (r"(?:gift\s*card|carte\s+cadeau)", [{"gift", "carte"}, {"gift", "cadeau"}, {"card", "carte"}, {"card", "cadeau"}]),
+    (r"\b(?:bc1[a-z0-9]{20,60}|0x[a-f0-9]{40})\b", None),  # "0x" is too short: always run
+    (r"(?:paypal)+", [{"paypal"}]),
+    (r"(?:paypal)?\d+", None),
+    (r"(?i)WAFACASH", [{"wafacash"}]),
+    (r"abc(?=def)", [{"abc"}]),
+])
+def test_required_literals(pattern, expected):
+    found = required_literals(pattern, re.compile(pattern).flags & ~re.UNICODE)
+    if expected is None:
+        assert found is None
+    else:
+        assert set(found) in expected
+
+
+def test_prefilter_keeps_every_regex_that_matches_a_rule_example():
+    engine = RuleEngine()
+    regexes = [regex for _, regex in engine._rules.regexes]
+    prefilter = RegexPrefilter(regexes)
+    assert len(prefilter.always) < len(regexes) / 5  # it does filter
+    checked = 0
+    for rule_file, _path in engine.rule_files:
+        for rule in rule_file.rules:
+            for example in [*rule.examples.positive, *rule.examples.negative]:
+                text = normalize(example).text
+                candidates = set(prefilter.candidates(text))
+                for index, regex in enumerate(regexes):
+                    if regex.search(text):
+                        checked += 1
+                        assert index in candidates, (rule.id, regex.pattern[:60])
+    assert checked > 100
