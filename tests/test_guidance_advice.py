@@ -2,7 +2,7 @@
 
 Reports are built by hand so these tests do not depend on the rules. Most tests replace the
 services directory with a fake that names what was asked for, so they check the selection alone;
-the last ones read the packaged directory.
+the last ones read the packaged directory and analyse real chats.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ import string
 
 import pytest
 
-from sextortion_flags import i18n
+from sextortion_flags import Analyzer, i18n
+from sextortion_flags.errors import UsageError
 from sextortion_flags.guidance import advice as advice_module
+from sextortion_flags.guidance import services
 from sextortion_flags.guidance.advice import platform_words, select_advice
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 from sextortion_flags.models import Conversation, Evidence, Flag, Report, Resource
+
+from .conftest import conversation
 
 LANGUAGES = ("en", "fr", "es", "ar")
 CATALOG_DIR = RESOURCE_ROOT / "i18n" / "advice"
@@ -286,3 +290,84 @@ def test_a_service_appears_once_per_advice(monkeypatch):
     items = select_advice(report("critical", flag("threat")))
     assert by_id(items, "takedown").resources == [same]
     assert by_id(items, "talk-to-someone").resources == [same]
+
+
+def test_an_unknown_country_is_a_usage_error_naming_the_known_ones():
+    with pytest.raises(UsageError, match="FR"):
+        select_advice(report("high", flag("threat")), country="ZZ")
+
+
+# ------------------------------------------------------------------ with the packaged services directory
+
+
+def resources_of(item, kind: str) -> list[Resource]:
+    return [r for r in item.resources if r.kind == kind]
+
+
+@pytest.mark.parametrize("platform", ["instagram", "whatsapp", "snapchat", "telegram", "discord", "facebook"])
+def test_packaged_report_resource_for_the_chats_app(platform):
+    item = by_id(select_advice(report("high", flag("image_request")), chat(platform)), "report-platform")
+    expected = [services.to_resource(s, "en") for s in services.find("platform_report", language="en",
+                                                                       platform=platform)]
+    assert expected and item.resources == expected
+
+
+def test_packaged_french_reader_in_france_gets_french_police_and_child_services():
+    minor = report("critical", flag("image_request"), flag("minor_involved"), flag("threat"))
+    items = select_advice(minor, chat("snapchat"), language="fr", country="FR")
+    police = resources_of(by_id(items, "report-police"), "police_report")
+    assert police and {r.country for r in police} == {"FR"}
+    assert any(r.name == "PHAROS" for r in police)
+    child = resources_of(by_id(items, "tell-trusted-adult"), "child_helpline")
+    assert child[0].country == "FR"
+    assert {r.kind for r in by_id(items, "takedown").resources} == {"takedown_minors"}
+    assert by_id(items, "dont-pay").text.startswith("Ne paie pas")
+
+
+def test_packaged_services_without_country_follow_the_language():
+    items = select_advice(report("high", flag("threat")), language="es")
+    national = [r for a in items for r in a.resources if r.country != "INT"]
+    assert national and {r.country for r in national} <= {"ES"}
+    assert {r.kind for r in by_id(items, "takedown").resources} == {"takedown_adults", "takedown_minors"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_packaged_resources_carry_a_purpose(lang):
+    items = select_advice(report("critical", flag("threat"), flag("payment_demand")), chat("whatsapp"), language=lang)
+    assert all(r.purpose for a in items for r in a.resources)
+
+
+# ------------------------------------------------------------------ on real reports
+
+
+CHATS = {
+    "fr": ("ajoute moi sur snap", "> ok", "envoie moi une photo de toi", "> non",
+           "si tu ne paies pas 200 euros, j'envoie la vidéo à ta famille"),
+    "es": ("agrégame en whatsapp", "> vale", "mándame una foto tuya", "> no",
+           "si no pagas 200 euros, mando el vídeo a tu familia"),
+    "ar": ("أضفني على واتساب", "> حسنا", "أرسل لي صورة لك", "> لا",
+           "إذا لم تدفع 200 دولار سأرسل الفيديو إلى عائلتك"),
+}
+
+
+@pytest.fixture(scope="module")
+def rules_only() -> Analyzer:
+    return Analyzer(model=False)
+
+
+@pytest.mark.parametrize("lang", sorted(CHATS))
+def test_an_extortion_report_gets_advice_in_its_language(rules_only, lang):
+    conv = Conversation.model_validate({**conversation(*CHATS[lang]), "platform": "instagram"})
+    found = rules_only.analyze(conv)
+    assert found.risk_level == "critical"
+    items = select_advice(found, conv, language=i18n.pick(found.language))
+    assert {"dont-pay", "takedown", "report-police", "report-first-account"} <= set(ids(items))
+    assert by_id(items, "dont-pay").text == i18n.text(lang, "advice.dont_pay")
+    first = by_id(items, "report-first-account").resources
+    assert [r.url for r in first] == [s.url for s in services.find("platform_report", language=lang,
+                                                                     platform="instagram")]
+
+
+def test_a_benign_report_gets_no_advice(rules_only):
+    conv = Conversation.model_validate(conversation("bonjour, tu viens demain ?", "> oui, à demain"))
+    assert select_advice(rules_only.analyze(conv), conv, language="fr") == []

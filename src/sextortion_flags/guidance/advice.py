@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sextortion_flags import i18n
+from sextortion_flags.guidance import services
 from sextortion_flags.models import Advice, Conversation, Report, Resource
 from sextortion_flags.normalize import normalize
 
@@ -31,9 +32,10 @@ def select_advice(report: Report, conversation: Conversation | None = None, *, l
     conversation: gives the app the chat comes from, when the report alone does not say.
     language: the explanation language (English when there is no catalog for it).
     country: ISO code of the reader's country for national services (None: international ones and
-    the national ones serving `language`).
+    the national ones serving `language`); a country the directory does not cover is a UsageError.
     """
     lang = i18n.pick(language)
+    country = services.check_country(country)
     level = report.risk_level
     if level == "none":
         return []
@@ -91,9 +93,6 @@ class _Finder:
 
 
 def _resources(kind: str, *, language: str, country: str | None, platform: str | None = None) -> list[Resource]:
-    # imported here so that choosing advice does not load the services directory until a resource is needed
-    from sextortion_flags.guidance import services
-
     return [services.to_resource(s, language)
             for s in services.find(kind, language=language, country=country, platform=platform)]
 
