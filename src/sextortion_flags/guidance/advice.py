@@ -76,7 +76,7 @@ def select_advice(report: Report, conversation: Conversation | None = None, *, l
 
 
 class _Finder:
-    """Resources of some kinds from the services directory, each service once per report."""
+    """Resources of some kinds from the services directory, each service once per advice."""
 
     def __init__(self, language: str, country: str | None) -> None:
         self.language = language
