@@ -142,10 +142,16 @@ class Flag(_Output):
 
 
 class Resource(_Output):
+    """A helpline or reporting service offered with an advice (CONTRACT §5)."""
+
     name: str
     url: str | None = None
     phone: str | None = None
     country: str | None = None
+    purpose: str | None = None
+    """What the service is for, one short sentence in the advice language."""
+    kind: str | None = None
+    """police_report, helpline, child_helpline, takedown_minors, takedown_adults, platform_report or victim_support."""
 
 
 class Advice(_Output):
