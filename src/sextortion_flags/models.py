@@ -161,11 +161,15 @@ class Advice(_Output):
 
 
 class Identifier(_Output):
-    type: str
+    """A way the other party can be reached or paid (CONTRACT §5), at its first mention."""
+
+    type: str  # phone, handle, profile_link, invite_link, email, crypto_address, iban, transfer_reference
     value: str
     message_index: int = Field(ge=0)
     timestamp: datetime | None = None
     sender: str | None = None
+    # extension: bitcoin/ethereum/tron for wallets, the app of a handle or link, the transfer service
+    network: str | None = None
 
 
 class Report(_Output):
