@@ -36,7 +36,8 @@ _TEXT_TYPES = {"Default", "Reply", "0", "19"}
 _CSV_HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
 _DMY_OR_MDY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?$")
 _MON = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$")
-_CSV_SYSTEM = re.compile(r"^(?:Added .+ to the group\.|Removed .+ from the group\.|Changed the channel (?:name|icon)\b.*"
+_CSV_SYSTEM = re.compile(r"^(?:Added .+ to the group\.|Removed .+ from the group\.|Left the group\."
+                         r"|(?:Added|Removed) a recipient\.|Changed the channel (?:name|icon)\b.*"
                          r"|Pinned a message\.|Joined the server\.|Started a thread\b.*)$")
 _CSV_CALL = re.compile(r"^Started a call(?: that lasted .+)?\.$")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}

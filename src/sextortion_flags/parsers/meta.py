@@ -34,6 +34,11 @@ _PART = re.compile(r"^message_(\d+)\.json$", re.I)
 _MEDIA_KEYS = (("photos", "photo"), ("videos", "video"), ("audio_files", "audio"), ("gifs", "GIF"),
                ("files", "file"), ("sticker", "sticker"))
 _REACTION = re.compile(r"^(?:Liked a message|Reacted .{1,20} to your message|.{1,100} reacted .{1,20} to your message)$")
+_CALL_TEXT = re.compile(r"^(?:(?:The )?(?:audio call|video chat|video call) ended"
+                        r"|.{1,100} started (?:an audio call|a video chat)"
+                        r"|.{1,100} missed (?:an audio call|a video chat|a call from .{1,100}"
+                        r"|a video call from .{1,100}))\.?$", re.I)
+"""Instagram writes calls as plain content, without Messenger's `call_duration`."""
 _SYSTEM_TYPES = {"Subscribe", "Unsubscribe"}
 _INSTAGRAM_KEYS = (b'"original_content_owner"', b'"Liked a message"', b'"is_reported"')
 _MESSENGER_KEYS = (b'"magic_words"', b'"joinable_mode"', b'"is_unsent_image_by_messenger_kid_parent"',
@@ -93,7 +98,9 @@ def _message(raw: dict[str, Any]) -> dict[str, Any]:
         kind, text = "deleted", content or "This message was unsent."
     elif "call_duration" in raw or raw.get("type") == "Call":
         kind, text = "call", content or "Call"
-    elif raw.get("type") in _SYSTEM_TYPES or _REACTION.match(content):
+    elif _CALL_TEXT.match(content.strip()):
+        kind = "call"
+    elif raw.get("type") in _SYSTEM_TYPES or _REACTION.match(content.strip()):  # Instagram leaves a trailing space
         kind = "system"
     elif media:
         kind, text = "media", content or f"<{media[0]} omitted>"
@@ -185,7 +192,8 @@ class MetaJsonParser(ChatParser):
             return "messenger"
         head = json.dumps(data, ensure_ascii=True)[:200_000].encode()
         thread = str(data.get("thread_path") or "")
-        instagram = sum(key in head for key in _INSTAGRAM_KEYS) + bool(re.search(r"_178\d{14,}$", thread))
+        # magic_words and is_unsent_image_by_messenger_kid_parent are in Instagram exports too: an IG thread id wins
+        instagram = sum(key in head for key in _INSTAGRAM_KEYS) + 3 * bool(re.search(r"_178\d{14,}$", thread))
         messenger = sum(key in head for key in _MESSENGER_KEYS[:3])
         return "instagram" if instagram > messenger else "messenger"
 

@@ -14,6 +14,7 @@ from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOpt
 log = logging.getLogger(__name__)
 HEAD_BYTES = 64 * 1024
 _PARSERS: dict[str, type[ChatParser]] = {}
+_BUILTINS_LOADED = False
 
 
 def register(parser: type[ChatParser]) -> type[ChatParser]:
@@ -22,7 +23,9 @@ def register(parser: type[ChatParser]) -> type[ChatParser]:
 
 
 def _load_builtin() -> None:
-    if _PARSERS:
+    # A flag, not `if _PARSERS`: importing one parser module first registers it alone
+    global _BUILTINS_LOADED
+    if _BUILTINS_LOADED:
         return
     import importlib
     import pkgutil
@@ -32,6 +35,7 @@ def _load_builtin() -> None:
     for module in pkgutil.iter_modules(package.__path__):
         if module.name not in ("base", "registry"):
             importlib.import_module(f"sextortion_flags.parsers.{module.name}")
+    _BUILTINS_LOADED = True
 
 
 def formats() -> list[str]:

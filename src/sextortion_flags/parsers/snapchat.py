@@ -10,8 +10,8 @@ Older shape (until about 2022): {"Received Saved Chat History": [{"From", "Media
 "Sent Saved Chat History": [{"To", ...}]} (also the "Unsaved" lists). One conversation per friend,
 oldest first. `IsSender: true` (or a "Sent" list) marks the exporter, who becomes `user`; the older
 shape never names the exporter, who is then `options.user` or "me". Media types: TEXT; MEDIA, NOTE
-(voice note), STICKER, SNAP, GIF -> media (text "<MEDIA>" etc. when there is no content);
-STATUSCALL* -> call; STATUSERASED* -> deleted; other STATUS* -> system. Times are UTC.
+(voice note), STICKER, SNAP, GIF, SHARE (a shared story or link), LOCATION -> media (text "<MEDIA>"
+etc. when there is no content); STATUSCALL* -> call; STATUSERASED* -> deleted; other STATUS* -> system. Times are UTC.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOpt
 from sextortion_flags.parsers.registry import register
 
 _OLD_LISTS = re.compile(r"^(Received|Sent) (?:Saved |Unsaved )?Chat History$")
-_MEDIA_TYPES = {"MEDIA", "NOTE", "STICKER", "SNAP", "GIF", "IMAGE", "VIDEO", "AUDIO"}
+_MEDIA_TYPES = {"MEDIA", "NOTE", "STICKER", "SNAP", "GIF", "IMAGE", "VIDEO", "AUDIO", "PHOTO", "SHARE", "LOCATION"}
 _CREATED = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?\s*(?:UTC|Z|\+00:?00)?$")
 OLD_SELF = "me"
 

@@ -42,40 +42,60 @@ _HEADER = re.compile(r"""
     (?P<rest>.*)$""", re.X)
 _SENDER = re.compile(r"^(?P<name>[^:]{1,100}?):(?:\s(?P<text>.*))?$", re.S)
 _SYSTEM_VERB = re.compile(r"\b(?:changed|created|added|removed|left|joined|a modifié|a créé|a ajouté|a retiré"
-                          r"|cambió|creó|añadió|eliminó|hat|hinzugefügt)\b", re.I)
+                          r"|cambió|creó|añadió|eliminó|hat|hinzugefügt|adicionou|removeu|criou|mudou|alterou"
+                          r"|ha aggiunto|ha rimosso|ha creato|ha cambiato)\b", re.I)
 
 _ENCRYPTION = re.compile(r"end-to-end encrypt|chiffrés de bout en bout|chiffrement de bout en bout"
-                         r"|cifrad[oa]s? de extremo a extremo|Ende-zu-Ende-verschlüsselt|مشفرة|مشفّرة", re.I)
+                         r"|cifrad[oa]s? de extremo a extremo|Ende-zu-Ende-verschlüsselt|مشفرة|مشفّرة"
+                         r"|criptografia de ponta a ponta|criptografadas de ponta a ponta|encriptadas ponto a ponto"
+                         r"|crittografat[ie] end-to-end|crittografia end-to-end", re.I)
 _SYSTEM_TEXT = re.compile(r"""^(?:
       .+\ (?:added|removed)\ .+ | .+\ left | .+\ created\ group\ .+ | .+\ joined\ using\ this\ group's\ invite\ link
     | .+\ changed\ (?:the\ subject|this\ group's\ icon|the\ group\ description|their\ phone\ number).*
-    | Your\ security\ code\ with\ .+\ changed.* | .*disappearing\ messages.* | You\ (?:blocked|unblocked)\ this\ contact.*
-    | .+\ a\ (?:ajouté|retiré|créé\ le\ groupe|quitté|modifié)\ .* | .+\ est\ parti.*
-    | .+\ (?:añadió|eliminó|creó\ el\ grupo|cambió)\ .* | .+\ salió\ del\ grupo.*
+    | Your\ security\ code\ with\ .+\ changed.* | .*disappearing\ messages.*
+    | You\ (?:blocked|unblocked)\ this\ contact.*
+    | You\ were\ (?:added|removed).*
+    | .+\ a\ (?:ajouté|retiré|créé\ le\ groupe|quitté|modifié)(?:\ .*)? | .+\ est\ parti.*
+    | .+\ (?:añadió|eliminó|creó\ el\ grupo|cambió)(?:\ .*)? | .+\ salió\ del\ grupo.*
     | .+\ hat\ .+\ (?:hinzugefügt|entfernt|erstellt|verlassen|geändert).*
+    | .+\ (?:adicionou|removeu|criou\ o\ grupo|mudou|alterou)(?:\ .*)? | .+\ saiu
+    | .+\ ha\ (?:aggiunto|rimosso|creato\ il\ gruppo|cambiato)(?:\ .*)? | .+\ è\ uscit[oa]
 )$""", re.X | re.I)
 _MEDIA = re.compile(r"""^(?:
-      <(?:Media\ omitted|Médias\ omis|Multimedia\ omitido|Medien\ ausgeschlossen|Media\ weggelaten
+      <(?:Media\ omitted|Médias\ omis|Fichier\ omis|Multimedia\ omitido|Archivo\ omitido|Medien\ ausgeschlossen
+         |Medien\ weggelassen|Media\ weggelaten|Mídia\ oculta|Mídia\ omitida|Multimédia\ omitido|Media\ omess[io]
          |تم\ استبعاد\ الوسائط|الوسائط\ محذوفة)>
-    | (?:image|video|audio|sticker|GIF|document|Contact\ card|photo)\ omitted
+    | <(?:view\ once\ (?:voice\ )?message\ omitted|file\ not\ revealed|ficheiro\ não\ revelado
+         |arquivo\ não\ revelado|archivo\ no\ revelado)>
+    | <?(?:image|video|audio|sticker|GIF|document|Contact\ card|photo)\ omitted>?
     | (?:image|vidéo|audio|autocollant|GIF|document|photo|carte\ de\ contact)\ (?:absente?|omise?)
     | (?:imagen|video|audio|sticker|GIF|documento|foto|tarjeta\ de\ contacto)\ omitid[oa]
     | (?:Bild|Video|Audio|Sticker|GIF|Dokument|Foto)\ weggelassen
-    | <(?:attached|pièce\ jointe|adjunto|Anhang|مرفق)\s?:[^>]*>
-    | .+\ \((?:file\ attached|fichier\ joint|archivo\ adjunto|Datei\ angehängt|ملف\ مرفق)\)
+    | (?:imagem|vídeo|áudio|figurinha|documento|GIF|sticker)\ (?:ocultad[oa]|omitid[oa])
+    | (?:immagine|video|audio|sticker|GIF|documento)\ omess[oa]
+    | <(?:attached|pièce\ jointe|adjunto|archivo\ adjunto|Anhang|allegato|anexado|anexo|مرفق)\s?:[^>]*>
+    | .+\ \((?:file\ attached|fichier\ joint|archivo\ adjunto|Datei\ angehängt|arquivo\ anexado|ficheiro\ anexado
+           |file\ allegato|ملف\ مرفق)\)
     | null
     | (?:view\ once|vue\ unique)\ (?:photo|video|image|voice\ message|audio|message)(?:\ omitted)?
     | (?:photo|vidéo|message\ vocal|foto|video|mensaje\ de\ voz)
       \ (?:à\ vue\ unique|à\ écoute\ unique|de\ visualización\ única|de\ reproducción\ única)(?:\ omise?|\ omitid[oa])?
 )$""", re.X | re.I)
 _SELF_DELETED = re.compile(r"^(?:You deleted this message|Vous avez supprimé ce message|Eliminaste este mensaje"
-                           r"|Du hast diese Nachricht gelöscht|لقد حذفت هذه الرسالة|حذفت هذه الرسالة)\.?$", re.I)
+                           r"|Du hast diese Nachricht gelöscht|Você apagou esta mensagem|Apagou esta mensagem"
+                           r"|Eliminou esta mensagem|Hai eliminato questo messaggio"
+                           r"|لقد حذفت هذه الرسالة|حذفت هذه الرسالة)\.?$", re.I)
 _DELETED = re.compile(r"^(?:This message was deleted(?: by admin .*)?|Ce message a été supprimé|Se eliminó este mensaje"
-                      r"|Este mensaje fue eliminado|Diese Nachricht wurde gelöscht|تم حذف هذه الرسالة)\.?$", re.I)
+                      r"|Este mensaje fue eliminado|Diese Nachricht wurde gelöscht|Esta mensagem foi apagada"
+                      r"|Mensagem apagada|Esta mensagem foi eliminada|Questo messaggio è stato eliminato"
+                      r"|تم حذف هذه الرسالة)\.?$", re.I)
 _CALL = re.compile(r"""^(?:
       Missed\ (?:group\ )?(?:voice|video)\ call | (?:Voice|Video)\ call
-    | Appel\ (?:vocal|vidéo)(?:\ de\ groupe)?(?:\ manqué)? | Llamada(?:\ de\ voz|\ de\ video)?\ perdida | Videollamada\ perdida
+    | Appel\ (?:vocal|vidéo)(?:\ de\ groupe)?(?:\ manqué)?
+    | Llamada(?:\ de\ voz|\ de\ video)?\ perdida | Videollamada\ perdida
     | Llamada\ de\ voz | Videollamada | Verpasster\ (?:Sprach|Video)anruf | (?:Sprach|Video)anruf
+    | Chamada\ de\ (?:voz|vídeo)(?:\ perdida|\ não\ atendida)?
+    | Chiamata\ vocale(?:\ persa)? | Videochiamata(?:\ persa)?
     | مكالمة\ (?:صوتية|فيديو)(?:\ فائتة)?
 )(?:\s*[,.•-].*)?$""", re.X | re.I)
 _CHAT_NAMES = re.compile(r"^(?:_chat|WhatsApp Chat|Discussion WhatsApp|Chat de WhatsApp|WhatsApp-Chat)", re.I)
@@ -200,7 +220,8 @@ class WhatsAppParser(ChatParser):
             split = _SENDER.match(rest)
             if split and not _SYSTEM_VERB.search(split["name"]):
                 sender, text, kind = split["name"].strip(), split["text"] or "", "text"
-                if _ENCRYPTION.search(text[:120]) or (": \u200e" in raw and _SYSTEM_TEXT.match(text)):
+                if _ENCRYPTION.search(text[:120]) or (": \u200e" in raw and _SYSTEM_TEXT.match(text)
+                                                      and _classify(text) == "text"):  # not "Se eliminó este mensaje"
                     sender, kind = None, "system"
             entries.append({"m": match.groupdict(), "sender": sender, "text": text, "kind": kind})
         if not entries:
