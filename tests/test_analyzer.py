@@ -14,7 +14,7 @@ FIXTURE_RULES = Path(__file__).parent / "fixtures" / "rules"
 
 @pytest.fixture(scope="module")
 def fixed() -> Analyzer:
-    return Analyzer(rules=FIXTURE_RULES, model=False)
+    return Analyzer(rules=FIXTURE_RULES, model=False, explain_language="en")
 
 
 def levels(analyzer: Analyzer, *texts: str, **kw) -> tuple[str, list[str], Report]:

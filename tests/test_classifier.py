@@ -72,7 +72,7 @@ def test_model_evidence_is_exact_and_named(analyzer):
 
 
 def test_a_flag_raised_by_the_model_alone_says_so():
-    model_only = Analyzer(use_rules=False)
+    model_only = Analyzer(use_rules=False, explain_language="en")
     report = model_only.analyze(conversation(*THREAT))
     assert report.flags
     assert all(e.source.split(":")[0] in ("model", "timing", "account") for f in report.flags for e in f.evidence)

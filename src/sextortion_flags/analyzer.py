@@ -31,6 +31,9 @@ from sextortion_flags.fusion import (
     risk_level,
     risk_score,
 )
+from sextortion_flags.guidance import services
+from sextortion_flags.guidance.advice import select_advice
+from sextortion_flags.identifiers import extract_identifiers
 from sextortion_flags.lang import conversation_language, detect
 from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report
 from sextortion_flags.normalize import normalize
@@ -90,6 +93,7 @@ class Analyzer:
         explain_language: str | None = None,
         use_rules: bool = True,
         model_weights: ModelWeights | None = None,
+        country: str | None = None,
     ) -> None:
         if language is not None and language not in LANGUAGES:
             raise UsageError(f"language {language!r} is not supported; choose one of {', '.join(LANGUAGES)}")
@@ -100,12 +104,13 @@ class Analyzer:
             raise UsageError(f"unknown threshold categories {sorted(unknown)}; valid: {sorted(DEFAULT_THRESHOLDS)}")
         if model not in (None, False, True) and not Path(model).exists():  # type: ignore[arg-type]
             raise UsageError(f"model file {str(model)!r} does not exist")
+        self.country = services.check_country(country)
         self.language = language
         self.explain_language = explain_language
         self.thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
         self._config = {"language": language, "rules": rules, "model": model, "thresholds": thresholds,
                         "explain_language": explain_language, "use_rules": use_rules,
-                        "model_weights": model_weights}
+                        "model_weights": model_weights, "country": country}
         self.engine = RuleEngine(Path(rules) if rules else None, (language,) if language else None)
         self.use_rules = use_rules
         self.model_weights = model_weights or ModelWeights()
@@ -249,7 +254,7 @@ class Analyzer:
         aside = {(f.category, f.message_index): f for f in set_aside if f.category not in flagged}
         notes = [explain.set_aside_note(f, lang) for f in aside.values()][:MAX_NOTES]
         notes += [i18n.text(lang, "summary.text_cut", index=i, limit=MAX_MESSAGE_CHARS) for i in cut]
-        return Report(
+        report = Report(
             id=conv.id,
             risk_score=risk_score(level, flagged),
             risk_level=level,  # type: ignore[arg-type]
@@ -260,6 +265,13 @@ class Analyzer:
             model_version=self.model_version,
             notes=notes,
         )
+        report.advice = select_advice(report, conv, language=lang, country=self.country)
+        if flags:  # what police and platforms ask for: the other party's numbers, handles, wallets...
+            flagged_senders = {f.sender for f in flags if f.sender is not None and f.category != "minor_involved"}
+            report.identifiers = extract_identifiers(
+                conv, exclude_senders={conv.user} if conv.user else None,
+                only_senders=None if conv.user else (flagged_senders or None))
+        return report
 
     # ------------------------------------------------------------------ batches
 

@@ -64,7 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
     scan.add_argument("--html", help="also write an HTML report (not available yet in this version)")
     scan.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"), help="use only this language's rules")
-    scan.add_argument("--explain-lang", help="language of explanations (default: the conversation's, else en)")
+    scan.add_argument("--explain-lang", help="language of explanations and advice: en, fr, es, ar "
+                      "(default: the conversation's when supported, else en)")
+    scan.add_argument("--country", help="ISO country code for national helplines and reporting services "
+                      "(MA, FR, BE, ES, CA, GB, US; default: international ones and those in the reader's "
+                      "language)")
     scan.add_argument("--rules", help="a rules directory instead of the packaged rules")
     scan.add_argument("--model", help="a classifier artifact instead of the packaged one")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
@@ -218,7 +222,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.html:
         raise UsageError("--html is not available in this version yet; use the report JSONL")
     analyzer = Analyzer(language=args.lang, rules=args.rules, model=args.model,
-                        explain_language=args.explain_lang)
+                        explain_language=args.explain_lang, country=args.country)
     min_rank = LEVEL_ORDER.index(args.min_level)
     items = iter_conversations(args)
     sources: dict[int, str | None] = {}

@@ -11,9 +11,12 @@ from collections.abc import Sequence
 
 from sextortion_flags import i18n
 from sextortion_flags.findings import Finding
+from sextortion_flags.rules.engine import Adjustment
 from sextortion_flags.models import Conversation
 
 MAX_QUOTE = 160
+RULE_LANGUAGE = "en"
+"""The language rule descriptions and cue explanations are written in (the catalogs translate the rest)."""
 
 
 def who(conversation: Conversation, sender: str | None, lang: str) -> str:
@@ -68,6 +71,9 @@ def finding_sentence(finding: Finding, conversation: Conversation, lang: str) ->
         ngrams = ", ".join(f"“{g}”" for g in facts.get("ngrams", [])) or "—"  # type: ignore[union-attr]
         return i18n.text(lang, "evidence.model", who=name, name=i18n.text(lang, f"categories.{finding.category}.name"),
                          index=finding.message_index, quote=_short(finding.quote or ""), ngrams=ngrams)
+    if finding.quote and lang != RULE_LANGUAGE:  # rule descriptions are written in English only
+        return i18n.text(lang, "evidence.described", who=name, index=finding.message_index,
+                         stage=i18n.text(lang, f"categories.{finding.category}.stage"), quote=_short(finding.quote))
     if finding.quote:
         return i18n.text(lang, "evidence.quoted", who=name, description=finding.description,
                          index=finding.message_index, quote=_short(finding.quote))
@@ -75,8 +81,15 @@ def finding_sentence(finding: Finding, conversation: Conversation, lang: str) ->
                      index=finding.message_index)
 
 
+def _reason(adjustment: Adjustment, lang: str) -> str:
+    """Why context lowered a score: the cue's own words in English, its kind's catalog entry otherwise."""
+    if lang == RULE_LANGUAGE:
+        return adjustment.explanation
+    return i18n.text(lang, f"context.reasons.{adjustment.kind}")
+
+
 def _adjustment_sentences(finding: Finding, lang: str) -> list[str]:
-    return [i18n.text(lang, "context.lowered", reason=a.explanation, quote=_short(a.quote))
+    return [i18n.text(lang, "context.lowered", reason=_reason(a, lang), quote=_short(a.quote))
             for a in finding.adjustments]
 
 
@@ -102,7 +115,7 @@ def set_aside_note(finding: Finding, lang: str) -> str:
     adjustment = min(finding.adjustments, key=lambda a: a.factor)
     name = i18n.text(lang, f"categories.{finding.category}.name")
     return i18n.text(lang, "context.set_aside", category=name, index=finding.message_index,
-                     reason=adjustment.explanation, quote=_short(adjustment.quote))
+                     reason=_reason(adjustment, lang), quote=_short(adjustment.quote))
 
 
 def _join(items: list[str], lang: str) -> str:

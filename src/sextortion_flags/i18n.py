@@ -34,8 +34,14 @@ def catalog(language: str) -> dict[str, Any]:
     return data
 
 
+READER_LANGUAGE = {"ary": "fr"}
+"""Languages without a catalog of their own read another: Darija in Latin letters is written by
+people who read French (Arabic-script Darija is detected as `ar` and gets Arabic)."""
+
+
 def pick(language: str | None) -> str:
-    """The catalog for a language when there is one, else English."""
+    """The catalog for a language when there is one (or for the language its readers read), else English."""
+    language = READER_LANGUAGE.get(language or "", language)
     return language if language in available() else DEFAULT_LANGUAGE
 
 
