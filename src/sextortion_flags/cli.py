@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
                       help="write only conversations at or above this risk level (errors are always written)")
     scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
-    scan.add_argument("--html", help="also write an HTML report (not available yet in this version)")
+    scan.add_argument("--html", help="also write a self-contained HTML report, in the --explain-lang language "
+                      "(meant for up to a few thousand conversations; written after the JSONL)")
     scan.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"), help="use only this language's rules")
     scan.add_argument("--explain-lang", help="language of explanations and advice: en, fr, es, ar "
                       "(default: the conversation's when supported, else en)")
@@ -216,20 +217,41 @@ def _progress(total_hint: int | None, enabled: bool):  # noqa: ANN202
     return tqdm(total=total_hint, unit="conv", file=sys.stderr, dynamic_ncols=True)
 
 
+def _html_writer(path: str | None, language: str | None) -> Any:
+    """The HTML report writer for --html: sections are spooled to disk as reports arrive, so
+    memory holds one index row per conversation (HTML pages suit up to a few thousand)."""
+    if not path:
+        return None
+    from sextortion_flags.html import HtmlReportWriter
+
+    return HtmlReportWriter(path, language or "en")
+
+
+def _conversation_or_none(item: dict[str, Any] | None) -> Any:
+    from sextortion_flags.analyzer import to_conversation
+
+    try:
+        return to_conversation(item) if item is not None else None
+    except SextortionFlagsError:  # analysed fine but not re-validated: show the evidence quotes only
+        return None
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from sextortion_flags.analyzer import Analyzer
 
-    if args.html:
-        raise UsageError("--html is not available in this version yet; use the report JSONL")
     analyzer = Analyzer(language=args.lang, rules=args.rules, model=args.model,
                         explain_language=args.explain_lang, country=args.country)
+    html = _html_writer(args.html, args.explain_lang)
     min_rank = LEVEL_ORDER.index(args.min_level)
     items = iter_conversations(args)
     sources: dict[int, str | None] = {}
+    kept: dict[int, dict[str, Any]] = {}  # for the HTML page: each input until its report is back
 
     def tagged() -> Iterator[Any]:
         for n, item in enumerate(items):
             sources[n] = item.pop("_source", None) if isinstance(item, dict) else None
+            if html is not None and isinstance(item, dict):
+                kept[n] = item
             yield item
 
     failed = written = 0
@@ -243,17 +265,24 @@ def cmd_scan(args: argparse.Namespace) -> int:
             writer.writerow(CSV_COLUMNS)
         for n, result in enumerate(analyzer.analyze_many(tagged(), n_jobs=args.jobs)):
             source = sources.pop(n, None)
+            item = kept.pop(n, None)
             if isinstance(result, ErrorReport):
                 failed += 1
                 log.warning("input failed: %s", result.error.type)
                 out.write(result.model_dump_json(exclude_none=True) + "\n")
+                if html is not None:
+                    html.add_skipped()
             elif LEVEL_ORDER.index(result.risk_level) >= min_rank:
                 out.write(result.model_dump_json() + "\n")
                 written += 1
+                if html is not None:
+                    html.add(_conversation_or_none(item), result)
             if writer is not None:
                 writer.writerow(_csv_row(result, source))
             if bar is not None:
                 bar.update(1)
+        if html is not None:
+            html.close()
     if bar is not None:
         bar.close()
     log.info("%d report(s) written, %d input(s) failed", written, failed)

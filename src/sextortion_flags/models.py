@@ -192,6 +192,16 @@ class Report(_Output):
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=False)
 
+    def to_html(self, conversation: Conversation | dict | None = None, language: str | None = None) -> str:
+        """This report as a self-contained HTML page (sextortion_flags.html.render_html).
+
+        With the conversation the page shows every message with the evidence highlighted; without
+        it, only the quoted evidence. `language` picks the page's words (default: the report's).
+        """
+        from sextortion_flags.html import render_html
+
+        return render_html([(conversation, self)], language=language or self.language)
+
 
 class ErrorInfo(_Output):
     type: str
