@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--rules", help="a rules directory instead of the packaged rules")
     scan.add_argument("--model", help="a classifier artifact instead of the packaged one")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    scan.add_argument("--redact", action="store_true", help="mask phone numbers, e-mail addresses, IBANs, card "
+                      "numbers and wallet addresses in quotes, explanations, summary and notes")
 
     convert = sub.add_parser("convert", help="turn inputs into canonical conversation JSONL")
     convert.add_argument("inputs", nargs="+", metavar="EXPORT")
@@ -192,6 +194,7 @@ def _progress(total_hint: int | None, enabled: bool):  # noqa: ANN202
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from sextortion_flags.analyzer import Analyzer
+    from sextortion_flags.redact import redact_report
 
     if args.html:
         raise UsageError("--html is not available in this version yet; use the report JSONL")
@@ -222,6 +225,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 log.warning("input failed: %s", result.error.type)
                 out.write(result.model_dump_json(exclude_none=True) + "\n")
             elif LEVEL_ORDER.index(result.risk_level) >= min_rank:
+                if args.redact:
+                    result = redact_report(result, args.explain_lang)
                 out.write(result.model_dump_json() + "\n")
                 written += 1
             if writer is not None:
