@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,45 @@ from sextortion_flags import Analyzer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "conversations.jsonl"
+
+
+class NetworkUsed(RuntimeError):
+    """Raised when a test (or the library under test) tries to reach a non-loopback address."""
+
+
+def _allowed(sock: socket.socket, address: object) -> bool:
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return True
+    host = address[0] if isinstance(address, tuple) and address else address
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """The library never uses the network: any connection beyond loopback fails the test loudly.
+
+    Loopback stays open (local Spark or worker tests use 127.0.0.1), and so do Unix sockets.
+    """
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def connect(self, address):  # noqa: ANN001, ANN202
+        if not _allowed(self, address):
+            raise NetworkUsed(f"network access attempted in a test: {address!r}")
+        return real_connect(self, address)
+
+    def connect_ex(self, address):  # noqa: ANN001, ANN202
+        if not _allowed(self, address):
+            raise NetworkUsed(f"network access attempted in a test: {address!r}")
+        return real_connect_ex(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+    yield
 
 
 @pytest.fixture(scope="session")

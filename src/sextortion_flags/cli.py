@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--rules", help="a rules directory instead of the packaged rules")
     scan.add_argument("--model", help="a classifier artifact instead of the packaged one")
     scan.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    scan.add_argument("--redact", action="store_true", help="mask phone numbers, e-mail addresses, IBANs, card "
+                      "numbers and wallet addresses in quotes, explanations, summary and notes")
 
     convert = sub.add_parser("convert", help="turn inputs into canonical conversation JSONL")
     convert.add_argument("inputs", nargs="+", metavar="EXPORT")
@@ -238,6 +240,7 @@ def _conversation_or_none(item: dict[str, Any] | None) -> Any:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     from sextortion_flags.analyzer import Analyzer
+    from sextortion_flags.redact import redact_report
 
     analyzer = Analyzer(language=args.lang, rules=args.rules, model=args.model,
                         explain_language=args.explain_lang, country=args.country)
@@ -273,6 +276,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 if html is not None:
                     html.add_skipped()
             elif LEVEL_ORDER.index(result.risk_level) >= min_rank:
+                if args.redact:
+                    result = redact_report(result, args.explain_lang)
                 out.write(result.model_dump_json() + "\n")
                 written += 1
                 if html is not None:

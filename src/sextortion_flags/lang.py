@@ -17,7 +17,7 @@ from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 LATIN_LANGUAGES = ("fr", "en", "es", "ary")
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _LATIN_LETTER = re.compile(r"[a-zA-Z\u00C0-\u024F]")
-_ARABIZI = re.compile(r"(?<![\d])[a-z]*[a-z][2379][a-z]+|(?<![\w])[379][a-z]{2,}", re.IGNORECASE)
+_ARABIZI = re.compile(r"(?<![a-z\d])[a-z]*[a-z][2379][a-z]+|(?<![\w])[379][a-z]{2,}", re.IGNORECASE)
 
 
 @cache

@@ -7,6 +7,7 @@ whole cannot be read, and the registry turns that into an error record so a batc
 
 from __future__ import annotations
 
+import csv
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,14 @@ from typing import Any, ClassVar
 
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 """Exports larger than this are refused with a clear error (a documented cap)."""
+MAX_CSV_FIELD_CHARS = 64 * 1024 * 1024
+"""csv refuses fields over 128 KiB by default; one long message is not an error (the analyzer cuts it)."""
+
+
+def allow_long_csv_fields() -> None:
+    """Raise the csv module's field size limit (process-wide) to MAX_CSV_FIELD_CHARS."""
+    if csv.field_size_limit() < MAX_CSV_FIELD_CHARS:
+        csv.field_size_limit(MAX_CSV_FIELD_CHARS)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.base import (
+    MAX_EXPORT_BYTES,
+    ChatParser,
+    ParseOptions,
+    allow_long_csv_fields,
+    conversation_id,
+)
 from sextortion_flags.parsers.registry import register
 
 _TEXT_TYPES = {"Default", "Reply", "0", "19"}
@@ -168,6 +174,7 @@ class DiscordCsvParser(ChatParser):
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", where=f"{path}:0") from None
         try:
+            allow_long_csv_fields()
             rows = list(csv.reader(io.StringIO(text, newline="")))
         except csv.Error as exc:
             raise InputError(f"malformed CSV ({exc})", where=f"{path}:0") from None

@@ -32,7 +32,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sextortion_flags.errors import InputError, UsageError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.base import (
+    MAX_EXPORT_BYTES,
+    ChatParser,
+    ParseOptions,
+    allow_long_csv_fields,
+    conversation_id,
+)
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
@@ -270,6 +276,7 @@ class GenericCsvParser(ChatParser):
         return 0.8 if "timestamp" in roles else 0.6
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
+        allow_long_csv_fields()
         text = _read_text(path)
         aliases = aliases_for(options)
         delimiter, header = _csv_header(text, aliases)

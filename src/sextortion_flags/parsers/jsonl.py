@@ -24,7 +24,7 @@ class CanonicalJsonl(ChatParser):
             return 0.0
         try:
             item = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # deeply nested: the reader reports it with its line
             return 0.4 if path.suffix.lower() in cls.extensions else 0.0
         return 0.95 if isinstance(item, dict) and "messages" in item else 0.2
 

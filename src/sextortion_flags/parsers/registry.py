@@ -43,6 +43,15 @@ def formats() -> list[str]:
     return sorted(_PARSERS)
 
 
+def _sniff(parser: type[ChatParser], path: Path, head: bytes) -> float:
+    """A sniffer that trips over hostile bytes (deep nesting, odd encodings) just does not claim the file."""
+    try:
+        return parser.sniff(path, head)
+    except (ValueError, RecursionError, LookupError, TypeError):
+        log.debug("sniffer %s failed on %s", parser.name, path)
+        return 0.0
+
+
 def detect_format(path: Path) -> str:
     """The best parser's name for a file, or InputError naming the file when none fits."""
     _load_builtin()
@@ -50,7 +59,7 @@ def detect_format(path: Path) -> str:
         head = fh.read(HEAD_BYTES)
     if not head.strip():
         raise InputError("empty file", where=str(path))
-    scored = sorted(((parser.sniff(path, head) + (0.05 if path.suffix.lower() in parser.extensions else 0.0),
+    scored = sorted(((_sniff(parser, path, head) + (0.05 if path.suffix.lower() in parser.extensions else 0.0),
                       name) for name, parser in _PARSERS.items()), reverse=True)
     if not scored or scored[0][0] < 0.3:
         raise InputError(f"not a recognised chat export (formats: {', '.join(formats())})", where=str(path))
@@ -89,3 +98,5 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
         yield ErrorReport(error=ErrorInfo(type="OSError", message=f"{path}: cannot read ({exc.strerror})"))
     except (UnicodeDecodeError, ValueError) as exc:
         yield ErrorReport(error=ErrorInfo(type=type(exc).__name__, message=f"{path}: unreadable content"))
+    except RecursionError:
+        yield ErrorReport(error=ErrorInfo(type="InputError", message=f"{path}: nested too deeply"))

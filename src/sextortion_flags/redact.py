@@ -1,0 +1,138 @@
+"""Masking of contact and payment details in a report (`scan --redact`, `redact_report`).
+
+A report quotes the chat, so it carries phone numbers, e-mail addresses, IBANs, card numbers and
+crypto wallet addresses of real people; a report that is shared (with a school, a helpline) may
+need them hidden. Each value keeps its first two and last two characters and every character in
+between becomes "•", so the masked value has the original length (evidence offsets still point at
+the right span of the chat) and a reader holding the chat can still tell which value it was.
+
+Candidates are found by bounded regexes, then checked (Luhn for cards, mod-97 for IBANs, a digit
+count for phones), so dates, times and prices are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sextortion_flags import i18n
+from sextortion_flags.models import Report
+
+MASK = "•"
+KEEP = 2
+
+_EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}(?![\w-])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])")
+_ETH = re.compile(r"(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![A-Za-z0-9])")
+_BTC = re.compile(r"(?<![A-Za-z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC1)[ac-hj-np-zAC-HJ-NP-Z02-9]{11,71})"
+                  r"(?![A-Za-z0-9])")
+_TRON = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\(?\d{1,4}\)?){3,10}(?![\w])")
+_DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch)
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def _iban_ok(value: str) -> bool:
+    """A valid checksum, or (a quote may cut an IBAN short) the shape with ten digits or more."""
+    compact = value.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    moved = compact[4:] + compact[:4]
+    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1 or sum(c.isdigit() for c in compact) >= 10
+
+
+def _card_ok(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    return 13 <= len(digits) <= 19 and _luhn(digits)
+
+
+def _phone_ok(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    if _DATE_LIKE.match(value.strip()):
+        return False
+    international = value.startswith(("+", "00"))
+    return (8 if international else 9) <= len(digits) <= 15
+
+
+def _btc_ok(value: str) -> bool:
+    return value[:3].lower() == "bc1" or any(c.isdigit() for c in value[1:]) and any(c.isupper() for c in value)
+
+
+KINDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool]], ...] = (
+    ("email", _EMAIL, lambda v: True),
+    ("crypto_address", _ETH, lambda v: True),
+    ("crypto_address", _BTC, _btc_ok),
+    ("crypto_address", _TRON, lambda v: any(c.isdigit() for c in v)),
+    ("iban", _IBAN, _iban_ok),
+    ("card", _CARD, _card_ok),
+    ("phone", _PHONE, _phone_ok),
+)
+"""What is masked, in order of precedence (an e-mail's digits are not also a phone number)."""
+
+
+def find_sensitive(text: str) -> list[tuple[int, int, str]]:
+    """Non-overlapping (start, end, kind) spans of the values to mask, in text order."""
+    taken: list[tuple[int, int, str]] = []
+    for kind, pattern, valid in KINDS:
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            value = m.group(0).rstrip(" .-")
+            end = start + len(value)
+            if not valid(value) or any(s < end and start < e for s, e, _ in taken):
+                continue
+            taken.append((start, end, kind))
+    return sorted(taken)
+
+
+def mask(value: str) -> str:
+    """'+212612345678' -> '+2•••••••••78': first and last two characters kept, same length."""
+    if len(value) <= 2 * KEEP + 1:
+        return MASK * len(value)
+    return value[:KEEP] + MASK * (len(value) - 2 * KEEP) + value[-KEEP:]
+
+
+def redact_text(text: str) -> str:
+    """`text` with every phone, e-mail, IBAN, card number and wallet address masked (same length)."""
+    spans = find_sensitive(text)
+    if not spans:
+        return text
+    out, pos = [], 0
+    for start, end, _ in spans:
+        out += [text[pos:start], mask(text[start:end])]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def redact_report(report: Report, language: str | None = None) -> Report:
+    """A copy of `report` with quotes, explanations, summary, notes and identifiers masked.
+
+    A note (in `language`, else the report's language when a catalog exists, else English) says
+    the quotes were redacted: they no longer equal `text[start:end]` of the chat, only in length.
+    """
+    data = report.model_dump()
+    for flag in data["flags"]:
+        flag["explanation"] = redact_text(flag["explanation"])
+        for evidence in flag["evidence"]:
+            if evidence["quote"] is not None:
+                evidence["quote"] = redact_text(evidence["quote"])
+    for identifier in data["identifiers"]:
+        identifier["value"] = redact_text(identifier["value"]) if find_sensitive(identifier["value"]) \
+            else mask(identifier["value"])
+    data["summary"] = redact_text(data["summary"])
+    lang = i18n.pick(language or report.language)
+    data["notes"] = [redact_text(note) for note in data["notes"]] + [i18n.text(lang, "redact.note")]
+    return Report.model_validate(data)
+
+
+__all__ = ["MASK", "find_sensitive", "mask", "redact_text", "redact_report"]

@@ -1,0 +1,93 @@
+"""Masking of phones, e-mails, IBANs, cards and wallets (`--redact`), and what must stay readable."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sextortion_flags import Analyzer, cli
+from sextortion_flags.models import Evidence, Flag, Identifier, Report
+from sextortion_flags.redact import MASK, find_sensitive, mask, redact_report, redact_text
+
+
+@pytest.mark.parametrize(("value", "kind"), [
+    ("+212 6 12 34 56 78", "phone"),
+    ("06 12 34 56 78", "phone"),
+    ("555-123-4567", "phone"),
+    ("0033612345678", "phone"),
+    ("jo.doe+x@example.com", "email"),
+    ("FR76 3000 6000 0112 3456 7890 189", "iban"),
+    ("GB82WEST12345698765432", "iban"),
+    ("4111 1111 1111 1111", "card"),
+    ("5500-0000-0000-0004", "card"),
+    ("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "crypto_address"),
+    ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "crypto_address"),
+    ("0x52908400098527886E0F7030069857D2E4169EE7", "crypto_address"),
+    ("TJRabPrwbZy45sbavfcjinPJC18kjpRTv8", "crypto_address"),
+])
+def test_each_kind_is_found_and_masked_keeping_two_characters_each_side(value, kind):
+    text = f"pay here: {value} now"
+    assert [(text[s:e], k) for s, e, k in find_sensitive(text)] == [(value, kind)]
+    redacted = redact_text(text)
+    assert redacted == f"pay here: {value[:2]}{MASK * (len(value) - 4)}{value[-2:]} now"
+    assert len(redacted) == len(text)
+
+
+@pytest.mark.parametrize("text", [
+    "on 2025-01-15 at 10:30", "15/01/2025 21:40", "pay 1 500 dh", "200€ tonight", "$2,000 or else", "1.500.000",
+    "3000 euros", "order 12345678", "4111 1111 1111 1112", "call me at 9", "version 1.2.3.4", "room 12-34",
+    "bc1 is not an address", "0x1234", "the year 1999 and 2024", "12:30:45", "+33",
+])
+def test_dates_times_prices_and_invalid_numbers_are_not_masked(text):
+    assert find_sensitive(text) == []
+    assert redact_text(text) == text
+
+
+def test_mask_of_short_values_hides_everything():
+    assert mask("abcde") == MASK * 5
+    assert mask("abcdef") == "ab••ef"
+
+
+def _report() -> Report:
+    quote = "send to FR76 3000 6000 0112 3456 7890 189"
+    return Report(
+        id="r", risk_score=0.9, risk_level="critical", language="en",
+        flags=[Flag(category="payment_demand", score=0.9, severity="critical", sender="s",
+                    explanation="s asks for a transfer to FR76 3000 6000 0112 3456 7890 189 (message 0).",
+                    evidence=[Evidence(message_index=0, quote=quote, start=0, end=len(quote), source="rule:x")])],
+        summary="s wants money on jo.doe@example.com", notes=["call +212 6 12 34 56 78"],
+        identifiers=[Identifier(type="crypto_address", value="0x52908400098527886E0F7030069857D2E4169EE7",
+                                message_index=0), Identifier(type="handle", value="@someone", message_index=0)],
+    )
+
+
+def test_redact_report_masks_every_human_readable_field_and_adds_a_note():
+    original = _report()
+    redacted = redact_report(original)
+    dumped = redacted.model_dump_json()
+    for secret in ("3000 6000 0112", "jo.doe@example.com", "12 34 56", "98527886E0F", "someone"):
+        assert secret not in dumped
+    evidence = redacted.flags[0].evidence[0]
+    assert evidence.quote.startswith("send to FR") and len(evidence.quote) == evidence.end - evidence.start
+    assert redacted.notes[-1] != original.notes[-1] and "masked" in redacted.notes[-1]
+    assert original.summary == "s wants money on jo.doe@example.com"  # the input report is not changed
+
+
+def test_scan_redact_masks_quotes(tmp_path, monkeypatch):
+    import sextortion_flags.analyzer as analyzer_module
+
+    conversation = {"id": "c", "user": "v", "messages": [
+        {"sender": "s", "text": "add me on whatsapp +212 6 12 34 56 78"},
+        {"sender": "s", "text": "pay 500 euros to FR76 3000 6000 0112 3456 7890 189 or I send the video to your mom"}]}
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    analyzer = Analyzer(model=False)
+    monkeypatch.setattr(analyzer_module, "Analyzer", lambda **_: analyzer)
+    plain, masked = tmp_path / "plain.jsonl", tmp_path / "masked.jsonl"
+    assert cli.main(["scan", str(path), "-o", str(plain), "--no-progress"]) == 0
+    assert cli.main(["scan", str(path), "-o", str(masked), "--no-progress", "--redact"]) == 0
+    plain_text, masked_text = plain.read_text(encoding="utf-8"), masked.read_text(encoding="utf-8")
+    assert "12 34 56" in plain_text or "3000 6000" in plain_text  # the quotes do carry the values...
+    assert "12 34 56" not in masked_text and "3000 6000" not in masked_text  # ...and --redact hides them
+    assert json.loads(masked_text)["risk_level"] == json.loads(plain_text)["risk_level"]
