@@ -42,6 +42,8 @@ def test_smoke_training_writes_a_loadable_model_and_card(smoke_model):
     analyzer = Analyzer(model=smoke_model)
     conv = conversation(*THREAT)
     assert_contract(analyzer.analyze(conv).model_dump(), conv)
+    compiled = Analyzer(model=smoke_model.parent / "classifier.npz")  # written beside it by the training script
+    assert compiled.analyze(conv) == analyzer.analyze(conv)
 
 
 def test_untrusted_types_are_refused(tmp_path):
@@ -102,7 +104,8 @@ def test_fast_scorer_gives_the_pipelines_numbers():
 
     from sextortion_flags.classifier.features import prepare
 
-    model = MessageClassifier.load(packaged_model_path())
+    model = MessageClassifier.load(ROOT / "models" / "classifier.skops")
+    compiled = MessageClassifier.load(ROOT / "models" / "classifier.npz")
     texts = []
     for path in sorted((ROOT / "data" / "messages").glob("*.jsonl"))[:3]:
         texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:150]]
@@ -115,3 +118,34 @@ def test_fast_scorer_gives_the_pipelines_numbers():
     probabilities = model.pipeline[-1].predict_proba(expected)
     assert np.abs(model.predict_proba(got) - probabilities).max() < 1e-6
     assert model.transform(rows[:0]).shape == (0, expected.shape[1])
+    assert abs(compiled.transform(rows) - got).max() == 0  # the shipped arrays are this model
+    assert compiled.categories == model.categories
+    assert compiled.top_ngrams(got, 0, "threat") == model.top_ngrams(got, 0, "threat")
+
+
+def test_scoring_does_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = ("import sys; from sextortion_flags import Analyzer; "
+            "Analyzer().analyze({'id': 'x', 'messages': [{'sender': 'a', 'text': 'add me on snap'}]}); "
+            "print(any(m == 'sklearn' or m.startswith('sklearn.') for m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "False", result.stderr[-500:]
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04garbage"])
+def test_corrupt_compiled_models_give_a_clear_error(tmp_path, content):
+    path = tmp_path / "classifier.npz"
+    path.write_bytes(content)
+    with pytest.raises(ModelFileError, match="classifier.npz"):
+        MessageClassifier.load(path)
+
+
+def test_compiled_model_with_a_pickled_object_is_refused(tmp_path):
+    import numpy as np
+
+    path = tmp_path / "classifier.npz"
+    np.savez(path, meta=np.array([{"format": 1}], dtype=object))  # an object array is stored as a pickle
+    with pytest.raises(ModelFileError, match="not a loadable compiled model"):
+        MessageClassifier.load(path)

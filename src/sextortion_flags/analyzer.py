@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from sextortion_flags import explain, i18n
 from sextortion_flags._version import __version__
-from sextortion_flags.classifier.features import prepare
+from sextortion_flags.classifier.rows import prepare
 from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
 from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
 from sextortion_flags.findings import Finding

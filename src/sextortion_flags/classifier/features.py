@@ -8,8 +8,6 @@ class-balanced logistic regression per category (one-vs-rest) gives independent 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -17,10 +15,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import Pipeline
 
-from sextortion_flags.models import REQUIRED_CATEGORIES
-from sextortion_flags.normalize import normalize
+from sextortion_flags.classifier.rows import CATEGORIES, prepare
 
-CATEGORIES: tuple[str, ...] = REQUIRED_CATEGORIES
+__all__ = ["CATEGORIES", "CompactTfidfVectorizer", "build_pipeline", "prepare"]
 TOKEN_PATTERN = r"(?u)\b\w+\b"
 
 
@@ -44,16 +41,6 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         if terms is not None:
             state["vocabulary_"] = {term: i for i, term in enumerate(terms.split("\x00"))}
         self.__dict__.update(state)
-
-
-def prepare(texts: Sequence[str], prevs: Sequence[str] | None = None, *, normalized: bool = False) -> np.ndarray:
-    """An (n, 2) object array of normalized (text, previous message) for the pipeline."""
-    prevs = prevs if prevs is not None else [""] * len(texts)
-    rows = np.empty((len(texts), 2), dtype=object)
-    for i, (text, prev) in enumerate(zip(texts, prevs, strict=True)):
-        rows[i, 0] = text if normalized else normalize(text or "").text
-        rows[i, 1] = prev if normalized else normalize(prev or "").text
-    return rows
 
 
 def build_pipeline(seed: int = 0, c: float = 4.0) -> Pipeline:

@@ -1,36 +1,59 @@
-"""The trained pipeline, compiled for scoring: the same numbers as scikit-learn, without its overhead.
+"""The trained pipeline, compiled for scoring: the same numbers as scikit-learn, without scikit-learn.
 
 The classifier is linear: TF-IDF blocks (word 1-2-grams, char_wb 2-5-grams, previous message
-words), weighted and stacked, then one logistic regression per category. Calling the sklearn
-pipeline costs milliseconds per call in input validation and dispatch, and its char_wb analyzer
-re-cuts the same words into n-grams in every message. `LinearScorer` reads the fitted vocabulary,
-idf and coefficients once and computes the identical sparse features and probabilities, caching
-each word's character n-grams (chat vocabulary repeats). `tests/test_classifier.py` checks it
-against the pipeline on the corpus.
+words), weighted and stacked, then one logistic regression per category. `LinearScorer` reads the
+fitted vocabulary, idf and coefficients once and computes the identical sparse features and
+probabilities:
+
+- no per-call validation and dispatch (milliseconds per call in the pipeline);
+- each word's character n-grams are cut once and cached (chat vocabulary repeats);
+- counting, sublinear tf, idf, the per-block L2 norm and the block weights run in numpy per batch.
+
+It saves to and loads from plain NumPy arrays (`to_arrays`/`from_arrays`, an `.npz` read with
+`allow_pickle=False`: data only, no code), so scoring needs neither scikit-learn nor skops and
+an analyzer loads in a fraction of the time. `tests/test_classifier.py` checks it against the
+pipeline.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # sklearn's _white_spaces
+_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char_wb whitespace rule
+FORMAT_VERSION = 1
 
 
 @dataclass
 class _Block:
+    name: str
     column: int
     offset: int
-    vocabulary: dict[str, int]
+    terms: list[str]
     idf: np.ndarray
     weight: float
-    analyzer: Callable[[str], list[str]] | None  # None: char_wb through the word cache
+    analyzer: str  # "word" | "char_wb"
     ngram_range: tuple[int, int]
+    token_pattern: str
+
+    def __post_init__(self) -> None:
+        self.vocabulary = {term: i for i, term in enumerate(self.terms)}
+        self.tokens = re.compile(self.token_pattern)
+
+    def words(self, text: str) -> list[str]:
+        """scikit-learn's word analyzer (no lowercasing, no stop words): tokens, then n-grams."""
+        tokens = self.tokens.findall(text)
+        low, high = self.ngram_range
+        grams = list(tokens) if low == 1 else []
+        for n in range(max(low, 2), min(high, len(tokens)) + 1):
+            grams.extend(" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+        return grams
 
 
 class LinearScorer:
@@ -38,34 +61,79 @@ class LinearScorer:
 
     _CACHE_LIMIT = 200_000
 
-    def __init__(self, pipeline: Any) -> None:
+    def __init__(self, blocks: list[_Block], coef: np.ndarray, intercept: np.ndarray) -> None:
+        self.blocks = blocks
+        self.n_features = sum(len(b.terms) for b in blocks)
+        if coef.shape[0] != self.n_features or coef.shape[1] != intercept.shape[0]:
+            raise ValueError("coefficients do not match the vocabulary")
+        self.coef = np.ascontiguousarray(coef, dtype=np.float64)  # scipy copies a transposed matrix per product
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self._idf = np.concatenate([block.idf for block in blocks])
+        self._weights = np.array([block.weight for block in blocks])
+        self.feature_names = [term for block in blocks for term in block.terms]
+        self.feature_kinds = [block.name for block in blocks for _ in block.terms]
+        self._char_cache: dict[str, tuple[int, ...]] = {}
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_pipeline(cls, pipeline: Any) -> LinearScorer:
+        """From the fitted scikit-learn pipeline (ColumnTransformer of TfidfVectorizers + one-vs-rest LR)."""
         features, classifier = pipeline[0], pipeline[-1]
         weights = features.transformer_weights or {}
-        self.blocks: list[_Block] = []
-        offset = 0
+        blocks, offset = [], 0
         for name, vectorizer, column in features.transformers_:
             if vectorizer == "drop":
                 continue
             if not (vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"
                     and not vectorizer.binary and vectorizer.analyzer in ("word", "char_wb")
-                    and vectorizer.preprocessor is None and not vectorizer.lowercase):
+                    and vectorizer.preprocessor is None and vectorizer.tokenizer is None
+                    and vectorizer.stop_words is None and not vectorizer.lowercase
+                    and vectorizer.strip_accents is None):
                 raise ValueError(f"feature block {name!r} has settings the fast scorer does not reproduce")
-            char = vectorizer.analyzer == "char_wb"
-            self.blocks.append(_Block(int(column), offset, vectorizer.vocabulary_,
-                                      np.asarray(vectorizer.idf_, dtype=np.float64), float(weights.get(name, 1.0)),
-                                      None if char else vectorizer.build_analyzer(), vectorizer.ngram_range))
-            offset += len(vectorizer.vocabulary_)
-        self.n_features = offset
-        self._idf = np.concatenate([block.idf for block in self.blocks])
-        self._weights = np.array([block.weight for block in self.blocks])
+            vocabulary = vectorizer.vocabulary_
+            terms = sorted(vocabulary, key=vocabulary.__getitem__)
+            blocks.append(_Block(name, int(column), offset, terms, np.asarray(vectorizer.idf_, dtype=np.float64),
+                                 float(weights.get(name, 1.0)), vectorizer.analyzer, tuple(vectorizer.ngram_range),
+                                 vectorizer.token_pattern or r"(?u)\b\w\w+\b"))
+            offset += len(terms)
         estimators = classifier.estimators_
         coef = np.vstack([np.asarray(e.coef_, dtype=np.float64).ravel() for e in estimators]).T
-        self.coef = np.ascontiguousarray(coef)  # scipy would copy a transposed matrix on every product
-        self.intercept = np.array([float(np.ravel(e.intercept_)[0]) for e in estimators])
-        self._char_cache: dict[str, tuple[int, ...]] = {}
+        intercept = np.array([float(np.ravel(e.intercept_)[0]) for e in estimators])
+        return cls(blocks, coef, intercept)
+
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        meta = {"format": FORMAT_VERSION, "blocks": [
+            {"name": b.name, "column": b.column, "weight": b.weight, "analyzer": b.analyzer,
+             "ngram_range": list(b.ngram_range), "token_pattern": b.token_pattern} for b in self.blocks]}
+        arrays = {"meta": np.array(json.dumps(meta)), "coef": self.coef, "intercept": self.intercept}
+        for i, block in enumerate(self.blocks):
+            arrays[f"terms_{i}"] = np.array("\x00".join(block.terms))
+            arrays[f"idf_{i}"] = block.idf
+        return arrays
+
+    @classmethod
+    def from_arrays(cls, arrays: Any) -> LinearScorer:
+        """From `to_arrays()` output (e.g. an `.npz` opened with allow_pickle=False)."""
+        meta = json.loads(str(arrays["meta"]))
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"compiled model format {meta.get('format')!r}, expected {FORMAT_VERSION}")
+        blocks, offset = [], 0
+        for i, spec in enumerate(meta["blocks"]):
+            joined = str(arrays[f"terms_{i}"])
+            terms = joined.split("\x00") if joined else []
+            idf = np.asarray(arrays[f"idf_{i}"], dtype=np.float64)
+            if idf.shape != (len(terms),):
+                raise ValueError(f"block {spec['name']!r}: {len(terms)} terms but {idf.shape} idf values")
+            blocks.append(_Block(str(spec["name"]), int(spec["column"]), offset, terms, idf, float(spec["weight"]),
+                                 str(spec["analyzer"]), tuple(spec["ngram_range"]), str(spec["token_pattern"])))
+            offset += len(terms)
+        return cls(blocks, np.asarray(arrays["coef"]), np.asarray(arrays["intercept"]))
+
+    # ------------------------------------------------------------------ scoring
 
     def _char_ids(self, block: _Block, word: str) -> tuple[int, ...]:
-        """Feature ids of one word's char_wb n-grams, with repeats (sklearn's _char_wb_ngrams)."""
+        """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams)."""
         found = self._char_cache.get(word)
         if found is not None:
             return found
@@ -99,12 +167,12 @@ class LinearScorer:
             for block in self.blocks:
                 before = len(occurrences)
                 text = row[block.column]
-                if block.analyzer is None:
+                if block.analyzer == "char_wb":
                     for word in _WHITE_SPACES.sub(" ", text).split():
                         occurrences.extend(self._char_ids(block, word))
                 else:
                     vocabulary, offset = block.vocabulary, block.offset
-                    occurrences.extend(offset + i for g in block.analyzer(text)
+                    occurrences.extend(offset + i for g in block.words(text)
                                        if (i := vocabulary.get(g)) is not None)
                 lengths.append(len(occurrences) - before)
         n_rows, n_blocks = len(rows), len(self.blocks)

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sextortion_flags.classifier.features import CATEGORIES
 from sextortion_flags.classifier.linear import LinearScorer
-from sextortion_flags.classifier.persistence import MODEL_FILE, load
+from sextortion_flags.classifier.persistence import COMPILED_FILE, MODEL_FILE, load, load_compiled
+from sextortion_flags.classifier.rows import CATEGORIES
 from sextortion_flags.errors import ModelFileError
 from sextortion_flags.lexicon import RESOURCE_ROOT
 
-PACKAGED_MODEL = RESOURCE_ROOT / "model" / MODEL_FILE
-SOURCE_TREE_MODEL = Path(__file__).resolve().parents[3] / "models" / MODEL_FILE  # editable installs
+PACKAGED_FOLDER = RESOURCE_ROOT / "model"
+SOURCE_TREE_FOLDER = Path(__file__).resolve().parents[3] / "models"  # editable installs
 
 
 def packaged_model_path() -> Path | None:
-    for path in (PACKAGED_MODEL, SOURCE_TREE_MODEL):
-        if path.is_file():
-            return path
+    """The shipped model: its compiled arrays when present (fast, no scikit-learn), else the skops file."""
+    for folder in (PACKAGED_FOLDER, SOURCE_TREE_FOLDER):
+        for name in (COMPILED_FILE, MODEL_FILE):
+            if (folder / name).is_file():
+                return folder / name
     return None
 
 
@@ -31,48 +32,48 @@ def _telling(ngram: str) -> bool:
 
 
 class MessageClassifier:
-    """Wraps the trained pipeline; `name` is what evidence sources say (`model:<name>`)."""
+    """The classifier at run time; `name` is what evidence sources say (`model:<name>`).
 
-    def __init__(self, pipeline: Any, card: dict[str, Any]) -> None:
+    `pipeline` is the scikit-learn pipeline when the model was loaded from its skops file (None
+    when loaded from compiled arrays); scoring always goes through the compiled `LinearScorer`.
+    """
+
+    def __init__(self, scorer: LinearScorer, card: dict[str, Any], pipeline: Any = None) -> None:
+        self.scorer = scorer
         self.pipeline = pipeline
         self.card = card
         self.name = str(card.get("name", "tfidf-logreg"))
         self.version = str(card.get("version", "unknown"))
         classes = list(card.get("categories", CATEGORIES))
-        if len(classes) != len(pipeline[-1].estimators_):
+        if len(classes) != scorer.coef.shape[1]:
             raise ModelFileError("the model's categories do not match its model card")
         self.categories: tuple[str, ...] = tuple(classes)
 
     @classmethod
     def load(cls, path: str | Path) -> MessageClassifier:
-        pipeline, card = load(Path(path))
-        return cls(pipeline, card)
-
-    @cached_property
-    def _scorer(self) -> LinearScorer:
-        return LinearScorer(self.pipeline)
+        path = Path(path)
+        if path.suffix == ".npz" or (path.is_dir() and (path / COMPILED_FILE).is_file()):
+            scorer, card = load_compiled(path)
+            return cls(scorer, card)
+        pipeline, card = load(path)
+        try:
+            scorer = LinearScorer.from_pipeline(pipeline)
+        except (ValueError, AttributeError, TypeError, KeyError, IndexError) as exc:
+            raise ModelFileError(f"{path}: not a model this version can score ({exc})") from None
+        return cls(scorer, card, pipeline)
 
     def transform(self, rows: Any) -> Any:
         """Sparse features of (normalized text, normalized previous text) rows."""
-        return self._scorer.transform(rows)
+        return self.scorer.transform(rows)
 
     def predict_proba(self, features: Any) -> np.ndarray:
         """(n, categories) probabilities from transformed features."""
-        return self._scorer.predict_proba(features)
-
-    @cached_property
-    def _feature_names(self) -> np.ndarray:
-        names = self.pipeline[0].get_feature_names_out()
-        return np.array([n.split("__", 1)[1] if "__" in n else n for n in names], dtype=object)
-
-    @cached_property
-    def _feature_kinds(self) -> np.ndarray:
-        return np.array([n.split("__", 1)[0] for n in self.pipeline[0].get_feature_names_out()], dtype=object)
+        return self.scorer.predict_proba(features)
 
     def top_ngrams(self, features: Any, row: int, category: str, k: int = 3) -> list[str]:
         """The word n-grams of the message that pushed this category's score up the most."""
-        estimator = self.pipeline[-1].estimators_[self.categories.index(category)]
-        coef = np.asarray(estimator.coef_).ravel()
+        coef = self.scorer.coef[:, self.categories.index(category)]
+        names, kinds = self.scorer.feature_names, self.scorer.feature_kinds
         start, end = features.indptr[row], features.indptr[row + 1]
         indices, values = features.indices[start:end], features.data[start:end]
         contributions = values * coef[indices]
@@ -81,9 +82,9 @@ class MessageClassifier:
         for j in order:
             if contributions[j] <= 0 or len(out) >= k:
                 break
-            name = str(self._feature_names[indices[j]])
-            if self._feature_kinds[indices[j]] == "word" and _telling(name):  # words read better than char n-grams
+            name = names[indices[j]]
+            if kinds[indices[j]] == "word" and _telling(name):  # words read better than char n-grams
                 out.append(name)
         if not out:  # only character n-grams: show the strongest, trimmed
-            out = [str(self._feature_names[indices[j]]).strip() for j in order[:k] if contributions[j] > 0]
+            out = [names[indices[j]].strip() for j in order[:k] if contributions[j] > 0]
         return out

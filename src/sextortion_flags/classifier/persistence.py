@@ -31,6 +31,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.utils._bunch.Bunch",
 )
 MODEL_FILE = "classifier.skops"
+COMPILED_FILE = "classifier.npz"
+"""The same model as plain arrays for scoring (see `classifier.linear`), written beside the skops file."""
 CARD_FILE = "model_card.json"
 
 
@@ -93,3 +95,32 @@ def load(path: Path) -> tuple[Any, dict[str, Any]]:
     card_path = path.parent / CARD_FILE
     card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
     return model, card
+
+
+def save_compiled(scorer: Any, folder: Path) -> Path:
+    """Write the scorer's arrays as `classifier.npz` (no pickled objects) beside the skops model."""
+    import numpy as np
+
+    path = folder / COMPILED_FILE
+    np.savez_compressed(path, **scorer.to_arrays())
+    return path
+
+
+def load_compiled(path: Path) -> tuple[Any, dict[str, Any]]:
+    """A LinearScorer and the card from a compiled `.npz`; numpy refuses any pickled object in it."""
+    import numpy as np
+
+    from sextortion_flags.classifier.linear import LinearScorer
+
+    if path.is_dir():
+        path = path / COMPILED_FILE
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
+    try:
+        with np.load(path, allow_pickle=False) as arrays:
+            scorer = LinearScorer.from_arrays(arrays)
+    except Exception as exc:  # a corrupt, foreign or pickle-bearing file
+        raise ModelFileError(f"{path}: not a loadable compiled model ({type(exc).__name__})") from None
+    card_path = path.parent / CARD_FILE
+    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+    return scorer, card

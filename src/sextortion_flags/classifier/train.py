@@ -21,7 +21,8 @@ from sklearn.model_selection import KFold, cross_val_predict
 
 from sextortion_flags._version import __version__
 from sextortion_flags.classifier.features import CATEGORIES, build_pipeline, prepare
-from sextortion_flags.classifier.persistence import save
+from sextortion_flags.classifier.linear import LinearScorer
+from sextortion_flags.classifier.persistence import save, save_compiled
 
 ROOT = Path(__file__).resolve().parents[3]
 THRESHOLD = 0.5
@@ -118,6 +119,7 @@ def train(data: Path, out: Path, folds: int = 5, seed: int = 0, limit: int | Non
                   "figures are cross-validated on the same corpus and can be optimistic for other wording",
     }
     save(model, card, out)
+    save_compiled(LinearScorer.from_pipeline(model), out)
     return card
 
 

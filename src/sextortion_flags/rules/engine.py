@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sextortion_flags.normalize import Normalized
 from sextortion_flags.rules.loader import load_cues, load_rules
-from sextortion_flags.rules.patterns import WORD, PhraseMatcher, compile_pattern
+from sextortion_flags.rules.patterns import WORD, PhraseMatcher, compile_pattern, compile_regex
 from sextortion_flags.rules.prefilter import RegexPrefilter
 from sextortion_flags.rules.schema import Cue, Rule
 
@@ -98,7 +98,7 @@ class _Compiled:
         for source in patterns:
             self.matcher.add(compile_pattern(source, key))
         for source in regexes:
-            self.regexes.append((key, re.compile(source)))
+            self.regexes.append((key, compile_regex(source)))
         self._prefilter = None
 
     def spans(self, text: str, words: Words) -> list[_Span]:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from sextortion_flags.errors import RuleFileError, describe_validation_error
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
-from sextortion_flags.rules.patterns import PatternError, compile_pattern
+from sextortion_flags.rules.patterns import PatternError, compile_pattern, compile_regex
 from sextortion_flags.rules.schema import LANGUAGES, Cue, CueFile, Rule, RuleFile
 
 FileModel = TypeVar("FileModel", RuleFile, CueFile)
@@ -55,7 +55,7 @@ def _check_compiles(path: Path, item_id: str, patterns: list[str], regexes: list
             raise RuleFileError(str(exc), path=str(path), rule_id=item_id) from exc
     for regex in regexes:
         try:
-            compiled = re.compile(regex)
+            compiled = compile_regex(regex)
         except re.error as exc:
             raise RuleFileError(f"regex {regex!r} does not compile: {exc}", path=str(path), rule_id=item_id) from exc
         if compiled.match(""):

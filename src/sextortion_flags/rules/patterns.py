@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from sextortion_flags.normalize import normalize_term
 
@@ -93,8 +94,20 @@ def _compile_term(raw: str, where: str) -> tuple[Term, ...]:
     return tuple(terms)
 
 
+@cache
+def compile_regex(source: str) -> re.Pattern[str]:
+    """re.compile, kept: rule files hold more regexes than `re`'s own cache (512), and the loader's
+    validation and the engine compile the same ones."""
+    return re.compile(source)
+
+
 def compile_pattern(source: str, key: object) -> Pattern:
     """Compile one pattern string; raises PatternError naming the bad part."""
+    return Pattern(key, source, _compile_slots(source))
+
+
+@cache
+def _compile_slots(source: str) -> tuple[Slot, ...]:
     slots: list[Slot] = []
     gap = 0
     for element in source.split():
@@ -119,7 +132,7 @@ def compile_pattern(source: str, key: object) -> Pattern:
         raise PatternError("empty pattern")
     if gap:
         raise PatternError(f"pattern {source!r} cannot end with a gap")
-    return Pattern(key, source, tuple(slots))
+    return tuple(slots)
 
 
 @dataclass(slots=True)
