@@ -18,12 +18,13 @@ from pydantic import ValidationError
 
 from sextortion_flags import explain, i18n
 from sextortion_flags._version import __version__
-from sextortion_flags.classifier.rows import prepare
 from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
+from sextortion_flags.classifier.rows import prepare
 from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
 from sextortion_flags.findings import Finding
 from sextortion_flags.fusion import (
     DEFAULT_THRESHOLDS,
+    LEVEL_ORDER,
     ModelWeights,
     category_score,
     category_severity,
@@ -266,7 +267,7 @@ class Analyzer:
             notes=notes,
         )
         report.advice = select_advice(report, conv, language=lang, country=self.country)
-        if flags:  # what police and platforms ask for: the other party's numbers, handles, wallets...
+        if LEVEL_ORDER.index(level) >= LEVEL_ORDER.index("medium"):  # what police and platforms ask for
             flagged_senders = {f.sender for f in flags if f.sender is not None and f.category != "minor_involved"}
             report.identifiers = extract_identifiers(
                 conv, exclude_senders={conv.user} if conv.user else None,

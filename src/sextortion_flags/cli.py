@@ -226,7 +226,7 @@ def _html_writer(path: str | None, language: str | None) -> Any:
         return None
     from sextortion_flags.html import HtmlReportWriter
 
-    return HtmlReportWriter(path, language or "en")
+    return HtmlReportWriter(path, language)  # None: each conversation in its own language
 
 
 def _conversation_or_none(item: dict[str, Any] | None) -> Any:

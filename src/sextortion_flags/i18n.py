@@ -17,7 +17,12 @@ DEFAULT_LANGUAGE = "en"
 
 
 def available() -> list[str]:
-    return sorted(p.stem for p in (RESOURCE_ROOT / "i18n").glob("*.yaml"))
+    return list(_available())
+
+
+@cache
+def _available() -> tuple[str, ...]:
+    return tuple(sorted(p.stem for p in (RESOURCE_ROOT / "i18n").glob("*.yaml")))
 
 
 @cache

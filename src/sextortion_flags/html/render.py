@@ -23,6 +23,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import IO, Any
 
+from sextortion_flags import i18n
 from sextortion_flags.fusion import LEVEL_ORDER
 from sextortion_flags.html import strings
 from sextortion_flags.html.sections import SectionRenderer, badge, chip
@@ -118,7 +119,10 @@ class HtmlReportWriter:
     """
 
     def __init__(self, path: str | Path, language: str | None = "en") -> None:
+        """language None: each conversation in the language of its explanations, the page's own words
+        in that of the first conversation."""
         self.path = Path(path)
+        self._auto = language is None
         self.language = strings.chrome_language(language)
         self.skipped = 0
         self._rows: list[IndexRow] = []
@@ -127,7 +131,12 @@ class HtmlReportWriter:
 
     def add(self, conversation: Conversation | None, report: Report) -> None:
         ordinal = len(self._rows)
-        section = SectionRenderer(ordinal, conversation, report, self.language).render().encode("utf-8")
+        language = self.language
+        if self._auto:
+            language = strings.chrome_language(i18n.pick(report.language))
+            if not self._rows:
+                self.language = language
+        section = SectionRenderer(ordinal, conversation, report, language).render().encode("utf-8")
         self._offsets.append((self._spool.tell(), len(section)))
         self._spool.write(section)
         self._rows.append(index_row(ordinal, conversation, report, self.language))

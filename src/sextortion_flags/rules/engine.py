@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from sextortion_flags.normalize import Normalized
@@ -72,18 +73,24 @@ class Words:
 
     @classmethod
     def of(cls, text: str) -> Words:
-        words, starts, ends = [], [], []
-        for m in WORD.finditer(text):
-            words.append(m.group(0))
-            starts.append(m.start())
-            ends.append(m.end())
-        return cls(words, starts, ends)
+        """The words of a normalized text (cached: language detection, rules and cues read the same text)."""
+        return _words_of(text)
 
     def word_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices of the first and last word overlapping normalized [start, end)."""
         first = max(bisect.bisect_right(self.ends, start), 0)
         last = max(bisect.bisect_left(self.starts, end) - 1, first)
         return first, last
+
+
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> Words:
+    words, starts, ends = [], [], []
+    for m in WORD.finditer(text):
+        words.append(m.group(0))
+        starts.append(m.start())
+        ends.append(m.end())
+    return Words(words, starts, ends)
 
 
 class _Compiled:
@@ -133,6 +140,7 @@ class RuleEngine:
                 self.rules.append(rule)
                 self._rule_meta[rule.id] = (rule_file.category, rule_file.language)
                 self._rules.add(rule, rule.patterns, rule.regex)
+        self._cue_memo: dict[tuple[str, tuple[str, ...]], list[_Span]] = {}
         self.cues = load_cues(context_path, _with_mixed(languages))
         self._cues: dict[str, _Compiled] = {}
         for language, cues in self.cues.items():
@@ -168,11 +176,19 @@ class RuleEngine:
         return _best_per_rule(hits)
 
     def _cue_spans(self, norm: Normalized, words: Words, languages: tuple[str, ...]) -> list[_Span]:
-        spans: list[_Span] = []
-        for language in (*languages, "xx"):
-            compiled = self._cues.get(language)
-            if compiled is not None:
-                spans.extend(compiled.spans(norm.text, words))
+        """Cue matches of a message (memoized: rules, the model's evidence and the refusal check ask
+        about the same message)."""
+        key = (norm.text, languages)
+        spans = self._cue_memo.get(key)
+        if spans is None:
+            spans = []
+            for language in (*languages, "xx"):
+                compiled = self._cues.get(language)
+                if compiled is not None:
+                    spans.extend(compiled.spans(norm.text, words))
+            if len(self._cue_memo) >= 4096:
+                self._cue_memo.clear()
+            self._cue_memo[key] = spans
         return spans
 
     def message_cues(self, norm: Normalized, languages: tuple[str, ...]) -> list[tuple[Cue, str]]:
