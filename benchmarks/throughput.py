@@ -48,11 +48,32 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def run_analyzer(n_messages: int, jobs: int) -> dict:
+    """In a fresh process: load time, rate and peak memory of the analyzer alone."""
+    started = time.perf_counter()
+    from sextortion_flags import Analyzer
+
+    analyzer = Analyzer()
+    load_s = time.perf_counter() - started
+    conversations = build_conversations(n_messages)
+    started = time.perf_counter()
+    for _ in analyzer.analyze_many(conversations, n_jobs=jobs, chunksize=16):
+        pass
+    elapsed = time.perf_counter() - started
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"load_s": load_s, "elapsed": elapsed, "conversations": len(conversations),
+            "peak_mb": peak_mb(), "worker_peak_mb": children}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--analyzer-only", type=int, metavar="JOBS", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.analyzer_only is not None:
+        print(json.dumps(run_analyzer(args.messages, args.analyzer_only)))
+        return 0
     conversations = build_conversations(args.messages)
     n_msg = sum(len(c["messages"]) for c in conversations)
 
@@ -68,26 +89,24 @@ def main() -> int:
             pass
     tokenizer_rate = n_msg / (time.perf_counter() - started)
 
-    started = time.perf_counter()
-    from sextortion_flags import Analyzer
+    import subprocess
 
-    analyzer = Analyzer()
-    load_s = time.perf_counter() - started
-    rows = []
+    runs = []
     for jobs in (1, args.jobs):
-        started = time.perf_counter()
-        for _ in analyzer.analyze_many(conversations, n_jobs=jobs, chunksize=16):
-            pass
-        elapsed = time.perf_counter() - started
-        rows.append((jobs, n_msg / elapsed, len(conversations) / elapsed))
-    print(f"{n_msg} messages in {len(conversations)} conversations; analyzer load {load_s:.2f} s; "
-          f"peak RSS {peak_mb():.0f} MB (main process)")
-    print("\n| run | messages/s | conversations/s | vs blank tokenizer |")
-    print("|---|---|---|---|")
-    print(f"| spaCy blank tokenizer | {tokenizer_rate:,.0f} | | 100% |")
-    for jobs, msg_rate, conv_rate in rows:
-        print(f"| analyzer, {jobs} process(es) | {msg_rate:,.0f} | {conv_rate:,.0f} | "
-              f"{msg_rate / tokenizer_rate:.0%} |")
+        out = subprocess.run([sys.executable, __file__, "--messages", str(args.messages), "--analyzer-only", str(jobs)],
+                             capture_output=True, text=True, check=True).stdout
+        runs.append((jobs, json.loads(out.strip().splitlines()[-1])))
+    print(f"{n_msg:,} messages in {len(conversations):,} conversations (5-40 messages each, corpus texts in "
+          f"fr/en/es/ary/ar); each analyzer run in a fresh process\n")
+    print("| run | messages/s | conversations/s | vs blank tokenizer | load (s) | peak RSS (MB) |")
+    print("|---|---|---|---|---|---|")
+    print(f"| spaCy `blank(lang)` tokenizer (`nlp.pipe`) | {tokenizer_rate:,.0f} | | 100% | | |")
+    for jobs, r in runs:
+        rate = n_msg / r["elapsed"]
+        memory = f"{r['peak_mb']:,.0f}" + (f" + {r['worker_peak_mb']:,.0f} per worker" if jobs > 1 else "")
+        label = f"analyzer, {jobs} process{'es' if jobs > 1 else ''}"
+        print(f"| {label} | {rate:,.0f} | {r['conversations'] / r['elapsed']:,.0f} | {rate / tokenizer_rate:.0%} | "
+              f"{r['load_s']:.2f} | {memory} |")
     return 0
 
 

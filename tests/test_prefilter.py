@@ -6,15 +6,18 @@ import pytest
 
 from sextortion_flags.normalize import normalize
 from sextortion_flags.rules.engine import RuleEngine
-from sextortion_flags.rules.prefilter import RegexPrefilter, required_literals
+from sextortion_flags.rules.prefilter import ARABIC, DIGIT, RegexPrefilter, required_literals
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
     (r"\bwestern\W+union\b", [{"western"}]),
     (r"(?:gift\s*card|carte\s+cadeau)", [{"gift", "carte"}, {"gift", "cadeau"}, {"card", "carte"}, {"card", "cadeau"}]),
-    (r"\b(?:bc1[a-z0-9]{20,60}|0x[a-f0-9]{40})\b", None),  # "0x" is too short: always run
+    (r"\b(?:bc1[a-z0-9]{20,60}|0x[a-f0-9]{40})\b", [{"bc1", "0x"}]),  # two letters when nothing longer is required
+    (r"(?<![\w@])@[a-z0-9_.]{3,30}\b", [{"@"}]),
+    (r"[\u0621-\u064a]{2,}\s+(?:ok|yes)", [{ARABIC}]),
+    (r"(?:a|b)\s+\w+", None),
     (r"(?:paypal)+", [{"paypal"}]),
-    (r"(?:paypal)?\d+", None),
+    (r"(?:paypal)?\d+", [{DIGIT}]),
     (r"(?i)WAFACASH", [{"wafacash"}]),
     (r"abc(?=def)", [{"abc"}]),
 ])
@@ -42,3 +45,13 @@ def test_prefilter_keeps_every_regex_that_matches_a_rule_example():
                         checked += 1
                         assert index in candidates, (rule.id, regex.pattern[:60])
     assert checked > 100
+
+
+def test_pseudo_literals_need_a_digit_or_an_arabic_letter():
+    regexes = [re.compile(r"\b\d{6,}\b"), re.compile(r"[\u0621-\u064a]+ ok"), re.compile(r"western")]
+    prefilter = RegexPrefilter(regexes)
+    assert prefilter.always == []
+    assert prefilter.candidates("call me at 0612345678") == [0]
+    assert prefilter.candidates("نعم ok") == [1]
+    assert prefilter.candidates("by western union") == [2]
+    assert prefilter.candidates("nothing here") == []
