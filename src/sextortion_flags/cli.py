@@ -1,4 +1,4 @@
-"""The `sextortion-flags` command: scan, convert, rules.
+"""The `sextortion-flags` command: scan, pack, convert, rules.
 
 Exit codes: 0 success (even when conversations are flagged), 1 when some inputs failed (the
 others are still written), 2 on bad usage. No traceback reaches the user; logs never contain
@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -52,29 +53,25 @@ def build_parser() -> argparse.ArgumentParser:
     scan = sub.add_parser("scan", help="score conversations and write a report JSONL")
     scan.add_argument("inputs", nargs="+", metavar="INPUT", help="canonical JSONL files or directories")
     scan.add_argument("-o", "--output", help="report JSONL (default: stdout)")
-    scan.add_argument("--format", default="auto", choices=_formats(), help="input format (default: auto)")
-    scan.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris; default: naive)")
-    scan.add_argument("--user", help="display name or id of the person whose export it is (the protected user)")
-    scan.add_argument("--profiles", help="JSON side-car: sender name or id -> account metadata")
-    scan.add_argument("--columns", metavar="ROLE=NAME,...",
-                      help="generic CSV/JSONL column names, e.g. timestamp=Date,sender=From,text=Body")
+    _add_reading_options(scan)
     scan.add_argument("--jobs", type=int, default=-1, help="worker processes (default -1: all cores)")
     scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
                       help="write only conversations at or above this risk level (errors are always written)")
     scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
     scan.add_argument("--html", help="also write a self-contained HTML report, in the --explain-lang language "
                       "(meant for up to a few thousand conversations; written after the JSONL)")
-    scan.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"), help="use only this language's rules")
-    scan.add_argument("--explain-lang", help="language of explanations and advice: en, fr, es, ar "
-                      "(default: the conversation's when supported, else en)")
-    scan.add_argument("--country", help="ISO country code for national helplines and reporting services "
-                      "(MA, FR, BE, ES, CA, GB, US; default: international ones and those in the reader's "
-                      "language)")
-    scan.add_argument("--rules", help="a rules directory instead of the packaged rules")
-    scan.add_argument("--model", help="a classifier artifact instead of the packaged one")
+    _add_analysis_options(scan)
     scan.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
     scan.add_argument("--redact", action="store_true", help="mask phone numbers, e-mail addresses, IBANs, card "
                       "numbers and wallet addresses in quotes, explanations, summary and notes")
+
+    pack = sub.add_parser("pack", help="write an evidence pack (zip) for a police or platform report")
+    pack.add_argument("inputs", nargs="+", metavar="EXPORT", help="chat exports or folders (only read, never changed)")
+    pack.add_argument("-o", "--output", required=True, metavar="PATH",
+                      help="the pack, e.g. case.zip (one pack for all inputs), or a folder ending with / "
+                      "(one <input>.zip per input)")
+    _add_reading_options(pack)
+    _add_analysis_options(pack)
 
     convert = sub.add_parser("convert", help="turn inputs into canonical conversation JSONL")
     convert.add_argument("inputs", nargs="+", metavar="EXPORT")
@@ -92,6 +89,28 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--rules", help="a rules directory instead of the packaged rules")
     rules.add_argument("--json", action="store_true", help="one JSON object per rule")
     return parser
+
+
+def _add_reading_options(command: argparse.ArgumentParser) -> None:
+    """How inputs are read (scan, pack)."""
+    command.add_argument("--format", default="auto", choices=_formats(), help="input format (default: auto)")
+    command.add_argument("--timezone", help="time zone of local-time exports (e.g. Europe/Paris; default: naive)")
+    command.add_argument("--user", help="display name or id of the person whose export it is (the protected user)")
+    command.add_argument("--profiles", help="JSON side-car: sender name or id -> account metadata")
+    command.add_argument("--columns", metavar="ROLE=NAME,...",
+                         help="generic CSV/JSONL column names, e.g. timestamp=Date,sender=From,text=Body")
+
+
+def _add_analysis_options(command: argparse.ArgumentParser) -> None:
+    """How conversations are scored and explained (scan, pack)."""
+    command.add_argument("--lang", choices=("fr", "en", "es", "ary", "ar"), help="use only this language's rules")
+    command.add_argument("--explain-lang", help="language of explanations and advice: en, fr, es, ar "
+                         "(default: the conversation's when supported, else en)")
+    command.add_argument("--country", help="ISO country code for national helplines and reporting services "
+                         "(MA, FR, BE, ES, CA, GB, US; default: international ones and those in the reader's "
+                         "language)")
+    command.add_argument("--rules", help="a rules directory instead of the packaged rules")
+    command.add_argument("--model", help="a classifier artifact instead of the packaged one")
 
 
 # ---------------------------------------------------------------- inputs
@@ -238,12 +257,23 @@ def _conversation_or_none(item: dict[str, Any] | None) -> Any:
         return None
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
+def _analyzer(args: argparse.Namespace) -> Any:
     from sextortion_flags.analyzer import Analyzer
+
+    return Analyzer(language=args.lang, rules=args.rules, model=args.model,
+                    explain_language=args.explain_lang, country=args.country)
+
+
+def _say_failed(failed: int, where: str) -> None:
+    if failed:
+        print(f"sextortion-flags: {failed} input(s) could not be analysed; see the error lines in {where}",
+              file=sys.stderr)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
     from sextortion_flags.redact import redact_report
 
-    analyzer = Analyzer(language=args.lang, rules=args.rules, model=args.model,
-                        explain_language=args.explain_lang, country=args.country)
+    analyzer = _analyzer(args)
     html = _html_writer(args.html, args.explain_lang)
     min_rank = LEVEL_ORDER.index(args.min_level)
     items = iter_conversations(args)
@@ -291,10 +321,23 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if bar is not None:
         bar.close()
     log.info("%d report(s) written, %d input(s) failed", written, failed)
-    if failed:
-        print(f"sextortion-flags: {failed} input(s) could not be analysed; see the error lines in the report",
-              file=sys.stderr)
+    _say_failed(failed, "the report")
     return 1 if failed else 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    """Evidence packs: never redacted (they are for the victim's own report), originals only read."""
+    from sextortion_flags.pack import write_pack
+
+    result = write_pack([Path(name) for name in args.inputs], Path(args.output), analyzer=_analyzer(args),
+                        options=_options(args), profiles=_profiles(args.profiles), language=args.explain_lang,
+                        fmt=args.format, per_input=args.output.endswith(("/", os.sep)) or Path(args.output).is_dir())
+    for path in result.packs:
+        print(path)
+    log.info("%d pack(s), %d conversation(s), %d input(s) failed", len(result.packs), result.conversations,
+             result.failed)
+    _say_failed(result.failed, "report.jsonl inside the pack")
+    return 1 if result.failed else 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -349,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="sextortion-flags: %(levelname)s: %(message)s", stream=sys.stderr)
-    handlers = {"scan": cmd_scan, "convert": cmd_convert, "rules": cmd_rules}
+    handlers = {"scan": cmd_scan, "pack": cmd_pack, "convert": cmd_convert, "rules": cmd_rules}
     try:
         return handlers[args.command](args)
     except UsageError as exc:
