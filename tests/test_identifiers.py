@@ -81,6 +81,8 @@ def test_positive_forms(text: str, expected: tuple[str, str]) -> None:
     "instagram.com/p/Cx12345",
     "https://www.lemonde.fr/societe/article/2025/01/20/arnaques_123.html",
     "ajoute moi sur snap stp",
+    "parler sur snap c'est mieux",
+    "my insta is better",
     "f3a1c0d2e4b5a6978877665544332211ffeeddcc",
 ])
 def test_hard_negatives(text: str) -> None:

@@ -232,7 +232,9 @@ class _Scanner:
             if sep is None or token is None:
                 continue
             name = token.group(1).rstrip(".-")
-            explicit = bool(sep.group("mark") or sep.group("word")) or token.group(0).startswith("@")
+            # "snap: lina" or "@lina" name a handle; after a mere "c'est"/"is" the word must look like
+            # one (digits, "_" or ".") or "parler sur snap c'est mieux" would give "@mieux"
+            explicit = bool(sep.group("mark")) or token.group(0).startswith("@")
             if self.is_taken(token.start(), token.end()) or \
                     not self._plausible_handle(name, token.end(), explicit, table.kinds):
                 continue
