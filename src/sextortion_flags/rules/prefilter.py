@@ -29,56 +29,59 @@ _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sr
 
 
 def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
-    found = _required(pattern, flags, MIN_LITERAL)
-    return found if found is not None else _required(pattern, flags, 2)
-
-
-def _required(pattern: str, flags: int, minimum: int) -> frozenset[str] | None:
     """Literal strings, one of which occurs in every match of `pattern`; None when there is no such set.
 
     Case-insensitive patterns give lower-case literals (the text they run on is case-folded).
     """
+    sets = required_literal_sets(pattern, flags, keep=1)
+    return sets[0] if sets else None
+
+
+def required_literal_sets(pattern: str, flags: int = 0, keep: int = 2) -> list[frozenset[str]]:
+    """Up to `keep` literal sets that every match needs one literal of each (the most selective first)."""
+    found = _required(pattern, flags, MIN_LITERAL) or _required(pattern, flags, 2)
+    return sorted(found, key=_rank, reverse=True)[:keep]
+
+
+def _required(pattern: str, flags: int, minimum: int) -> list[frozenset[str]]:
     try:
         tree = sre_parse.parse(pattern, flags)
     except (re.error, RecursionError):
-        return None
+        return []
     if tree.state.flags & (re.VERBOSE | re.LOCALE):
-        return None
-    found = _sequence(list(tree), minimum)
-    if found is None:
-        return None
+        return []
+    sets = _sequence(list(tree), minimum)
     if tree.state.flags & re.IGNORECASE:
-        found = {literal if literal in (DIGIT, ARABIC) else literal.lower() for literal in found}
-    return frozenset(found)
+        sets = [{lit if lit in (DIGIT, ARABIC) else lit.lower() for lit in found} for found in sets]
+    return list(dict.fromkeys(frozenset(found) for found in sets))
 
 
 def _rank(literals: set[str]) -> tuple[int, int]:
     return min(_PSEUDO_RANK if lit in (DIGIT, ARABIC) else len(lit) for lit in literals), -len(literals)
 
 
-def _pick(best: set[str] | None, other: set[str] | None) -> set[str] | None:
-    if best is None or (other is not None and _rank(other) > _rank(best)):
-        return other
-    return best
+def _best(sets: list[set[str]]) -> set[str] | None:
+    return max(sets, key=_rank) if sets else None
 
 
-def _sequence(items: list[tuple[object, object]], minimum: int) -> set[str] | None:
-    best: set[str] | None = None
+def _sequence(items: list[tuple[object, object]], minimum: int) -> list[set[str]]:
+    """Every literal set the sequence needs (all of them: a conjunction)."""
+    needed: list[set[str]] = []
     run: list[str] = []
     for op, arg in items:
         if op is sre.LITERAL:
             run.append(chr(arg))  # type: ignore[arg-type]
             continue
         if len(run) >= minimum or (run and set(run) <= _RARE_CHARACTERS):
-            best = _pick(best, {"".join(run)})
+            needed.append({"".join(run)})
         run = []
-        best = _pick(best, _node(op, arg, minimum))
+        needed.extend(_node(op, arg, minimum))
     if len(run) >= minimum or (run and set(run) <= _RARE_CHARACTERS):
-        best = _pick(best, {"".join(run)})
-    return best
+        needed.append({"".join(run)})
+    return needed
 
 
-def _node(op: object, arg: object, minimum: int) -> set[str] | None:
+def _node(op: object, arg: object, minimum: int) -> list[set[str]]:
     if op is sre.SUBPATTERN:
         return _sequence(list(arg[-1]), minimum)  # type: ignore[index]
     if op is sre.ATOMIC_GROUP:
@@ -86,17 +89,18 @@ def _node(op: object, arg: object, minimum: int) -> set[str] | None:
     if op is sre.BRANCH:
         union: set[str] = set()
         for branch in arg[1]:  # type: ignore[index]
-            found = _sequence(list(branch), minimum)
+            found = _best(_sequence(list(branch), minimum))
             if found is None:
-                return None
+                return []
             union |= found
-        return union
+        return [union]
     if op in _REPEATS:
         low, _high, item = arg  # type: ignore[misc]
-        return _sequence(list(item), minimum) if low >= 1 else None
+        return _sequence(list(item), minimum) if low >= 1 else []
     if op is sre.IN:
-        return _class(arg)  # type: ignore[arg-type]
-    return None  # anchors, look-arounds, back-references: no literal to require
+        found = _class(arg)  # type: ignore[arg-type]
+        return [found] if found else []
+    return []  # anchors, look-arounds, back-references: no literal to require
 
 
 def _class(items: list[tuple[object, object]]) -> set[str] | None:
@@ -125,37 +129,47 @@ _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
 class RegexPrefilter:
-    """Which of a list of regexes may match a text, decided by their required literals."""
+    """Which of a list of regexes may match a text, decided by their required literals.
+
+    A regex is kept when each of its (up to two) required literal sets has a literal in the text.
+    """
 
     def __init__(self, regexes: list[re.Pattern[str]]) -> None:
         self.always: list[int] = []
         self._automaton = ahocorasick.Automaton()
-        by_literal: dict[str, list[int]] = {}
+        postings: dict[str, list[tuple[int, int]]] = {}
+        self._full: dict[int, int] = {}
         for index, regex in enumerate(regexes):
-            literals = required_literals(regex.pattern, regex.flags & ~re.UNICODE)
-            if not literals:
+            sets = required_literal_sets(regex.pattern, regex.flags & ~re.UNICODE)
+            if not sets:
                 self.always.append(index)
                 continue
-            for literal in literals:
-                by_literal.setdefault(literal, []).append(index)
-        self._pseudo = {key: tuple(by_literal.pop(key, ())) for key in (DIGIT, ARABIC)}
-        for literal, indices in by_literal.items():
-            self._automaton.add_word(literal, tuple(indices))
-        self._active = bool(by_literal) or any(self._pseudo.values())
-        if by_literal:
+            self._full[index] = (1 << len(sets)) - 1
+            for bit, literals in enumerate(sets):
+                for literal in literals:
+                    postings.setdefault(literal, []).append((index, 1 << bit))
+        self._pseudo = {key: tuple(postings.pop(key, ())) for key in (DIGIT, ARABIC)}
+        for literal, entries in postings.items():
+            self._automaton.add_word(literal, tuple(entries))
+        self._has_words = bool(postings)
+        if self._has_words:
             self._automaton.make_automaton()
-        self._has_words = bool(by_literal)
 
     def candidates(self, text: str) -> list[int]:
         """Indices of the regexes worth running on `text`, in their original order."""
-        if not self._active:
+        if not self._full:
             return self.always
-        found = set(self.always)
+        seen: set[tuple[tuple[int, int], ...]] = set()
         if self._has_words:
-            for _end, indices in self._automaton.iter(text):
-                found.update(indices)
+            seen.update(entries for _end, entries in self._automaton.iter(text))
         if self._pseudo[DIGIT] and _HAS_DIGIT.search(text):
-            found.update(self._pseudo[DIGIT])
+            seen.add(self._pseudo[DIGIT])
         if self._pseudo[ARABIC] and _HAS_ARABIC.search(text):
-            found.update(self._pseudo[ARABIC])
-        return sorted(found)
+            seen.add(self._pseudo[ARABIC])
+        masks: dict[int, int] = {}
+        for entries in seen:
+            for index, bit in entries:
+                masks[index] = masks.get(index, 0) | bit
+        full = self._full
+        found = [index for index, mask in masks.items() if mask == full[index]]
+        return sorted(self.always + found)
