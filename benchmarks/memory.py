@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -53,8 +52,8 @@ def main() -> int:
             started = time.perf_counter()
             # each size in its own child so the RSS figures do not carry over
             probe = ("import resource, subprocess, sys; "
-                     "r = subprocess.run([sys.executable, '-m', 'sextortion_flags', 'scan', sys.argv[1], '-o', sys.argv[2],"
-                     " '--jobs', sys.argv[3], '--no-progress']); "
+                     "r = subprocess.run([sys.executable, '-m', 'sextortion_flags', 'scan', sys.argv[1],"
+                     " '-o', sys.argv[2], '--jobs', sys.argv[3], '--no-progress']); "
                      "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)")
             result = subprocess.run([sys.executable, "-c", probe, str(source), str(Path(folder) / "out.jsonl"),
                                      str(args.jobs)], capture_output=True, text=True, check=True)
@@ -62,7 +61,7 @@ def main() -> int:
             peak_mb = int(result.stdout.strip().splitlines()[-1]) / 1024
             rows.append((n, source.stat().st_size / 1e6, elapsed, n / elapsed, peak_mb))
             source.unlink()
-    print(f"\n| messages | input MB | seconds | messages/s | peak RSS of the largest process (MB) |")
+    print("\n| messages | input MB | seconds | messages/s | peak RSS of the largest process (MB) |")
     print("|---|---|---|---|---|")
     for n, mb, elapsed, rate, peak in rows:
         print(f"| {n:,} | {mb:,.0f} | {elapsed:,.0f} | {rate:,.0f} | {peak:,.0f} |")
