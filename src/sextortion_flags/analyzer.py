@@ -38,6 +38,7 @@ from sextortion_flags.identifiers import extract_identifiers
 from sextortion_flags.lang import conversation_language, detect
 from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report
 from sextortion_flags.normalize import normalize
+from sextortion_flags.ordered import unique_by
 from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages, strongest_adjustments
 from sextortion_flags.rules.schema import LANGUAGES
 from sextortion_flags.signals.account import account_findings
@@ -386,14 +387,7 @@ def _ngram_span(view: MessageView, ngrams: list[str]) -> tuple[str, int, int]:
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
     """One piece of evidence per message and source, strongest first."""
-    seen: set[tuple[int, str, int | None]] = set()
-    out = []
-    for f in findings:
-        key = (f.message_index, f.source, f.start)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+    return unique_by(findings, lambda f: (f.message_index, f.source, f.start))
 
 
 def _evidence(finding: Finding) -> Evidence:

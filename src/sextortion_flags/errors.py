@@ -15,14 +15,36 @@ class InputError(SextortionFlagsError, ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-class RuleFileError(SextortionFlagsError, ValueError):
+class DataFileError(SextortionFlagsError, ValueError):
+    """A packaged or user data file is malformed; the message names the file and the entry."""
+
+    entry_kind = "entry"
+
+    def __init__(self, message: str, *, path: str, entry_id: str | None = None) -> None:
+        self.path = path
+        self.entry_id = entry_id
+        where = f"{path} ({self.entry_kind} {entry_id!r})" if entry_id else path
+        super().__init__(f"{where}: {message}")
+
+
+class RuleFileError(DataFileError):
     """A rule or context file is malformed; the message names the file and the rule."""
 
+    entry_kind = "rule"
+
     def __init__(self, message: str, *, path: str, rule_id: str | None = None) -> None:
-        self.path = path
         self.rule_id = rule_id
-        where = f"{path} (rule {rule_id!r})" if rule_id else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(message, path=path, entry_id=rule_id)
+
+
+class ServiceFileError(DataFileError):
+    """The helplines and services file is malformed; the message names the file and the entry."""
+
+    entry_kind = "service"
+
+    def __init__(self, message: str, *, path: str, service_id: str | None = None) -> None:
+        self.service_id = service_id
+        super().__init__(message, path=path, entry_id=service_id)
 
 
 class ModelFileError(SextortionFlagsError, ValueError):

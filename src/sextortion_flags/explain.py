@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 from sextortion_flags import i18n
 from sextortion_flags.findings import Finding
-from sextortion_flags.rules.engine import Adjustment
 from sextortion_flags.models import Conversation
+from sextortion_flags.rules.engine import Adjustment
 
 MAX_QUOTE = 160
 RULE_LANGUAGE = "en"

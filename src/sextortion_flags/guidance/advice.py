@@ -16,6 +16,7 @@ from sextortion_flags import i18n
 from sextortion_flags.guidance import services
 from sextortion_flags.models import Advice, Conversation, Report, Resource
 from sextortion_flags.normalize import normalize
+from sextortion_flags.ordered import unique_by
 
 PLATFORMS: tuple[str, ...] = ("whatsapp", "instagram", "facebook", "messenger", "snapchat", "telegram", "discord",
                               "tiktok", "signal", "skype", "viber", "imo")
@@ -98,14 +99,7 @@ def _resources(kind: str, *, language: str, country: str | None, platform: str |
 
 
 def _unique(resources: list[Resource]) -> list[Resource]:
-    seen: set[tuple[str, str | None, str | None]] = set()
-    out = []
-    for resource in resources:
-        key = (resource.name, resource.url, resource.phone)
-        if key not in seen:
-            seen.add(key)
-            out.append(resource)
-    return out
+    return unique_by(resources, lambda r: (r.name, r.url, r.phone))
 
 
 def _key(advice_id: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sextortion_flags.errors import SextortionFlagsError, UsageError, describe_validation_error
+from sextortion_flags.errors import ServiceFileError, UsageError, describe_validation_error
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 from sextortion_flags.models import Resource
 
@@ -37,16 +37,6 @@ INTERNATIONAL = "INT"
 
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 _COUNTRY = re.compile(r"^(?:[A-Z]{2}|INT)$")
-
-
-class ServiceFileError(SextortionFlagsError, ValueError):
-    """The services file is malformed; the message names the file and the entry."""
-
-    def __init__(self, message: str, *, path: str, service_id: str | None = None) -> None:
-        self.path = path
-        self.service_id = service_id
-        where = f"{path} (service {service_id!r})" if service_id else path
-        super().__init__(f"{where}: {message}")
 
 
 def _https(value: str) -> str:

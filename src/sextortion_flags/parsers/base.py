@@ -58,3 +58,9 @@ def conversation_id(path: Path, suffix: str = "") -> str:
     """A stable id for a conversation read from a file: its name, plus a suffix when one file holds several."""
     stem = path.stem if path.suffix else path.name
     return f"{stem}{suffix}"
+
+
+def json_object_head(head: bytes) -> bytes | None:
+    """The first bytes of a file without BOM and leading blanks when it starts a JSON object, else None."""
+    body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return body if body.startswith(b"{") else None

@@ -35,18 +35,21 @@ from sextortion_flags.parsers.base import (
     ParseOptions,
     allow_long_csv_fields,
     conversation_id,
+    json_object_head,
 )
 from sextortion_flags.parsers.registry import register
 
 _TEXT_TYPES = {"Default", "Reply", "0", "19"}
 _CSV_HEADER = ["AuthorID", "Author", "Date", "Content", "Attachments", "Reactions"]
-_DMY_OR_MDY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?$")
+_DMY_OR_MDY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?"
+                         r"\s*([AaPp]\.?[Mm]\.?)?$")
 _MON = re.compile(r"^(\d{1,2})-([A-Za-z]{3})-(\d{2,4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?$")
 _CSV_SYSTEM = re.compile(r"^(?:Added .+ to the group\.|Removed .+ from the group\.|Left the group\."
                          r"|(?:Added|Removed) a recipient\.|Changed the channel (?:name|icon)\b.*"
                          r"|Pinned a message\.|Joined the server\.|Started a thread\b.*)$")
 _CSV_CALL = re.compile(r"^Started a call(?: that lasted .+)?\.$")
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
 def _safe(value: str) -> str:
@@ -86,7 +89,7 @@ class DiscordJsonParser(ChatParser):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
-        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        if json_object_head(head) is None:
             return 0.0
         if b'"guild"' in head and b'"channel"' in head and (b'"messages"' in head or b'"dateRange"' in head):
             return 0.95
@@ -148,7 +151,8 @@ class DiscordJsonParser(ChatParser):
         attachments, stickers = raw.get("attachments"), raw.get("stickers")
         files = [a.get("fileName") or a.get("url") for a in attachments if isinstance(a, dict)] \
             if isinstance(attachments, list) else []
-        files += [f"sticker: {s.get('name')}" for s in stickers if isinstance(s, dict)] if isinstance(stickers, list) else []
+        if isinstance(stickers, list):
+            files += [f"sticker: {s.get('name')}" for s in stickers if isinstance(s, dict)]
         files = [str(f) for f in files if f]
         if files:
             out.append({"sender": sender, "text": "<attached: " + ", ".join(files) + ">", "timestamp": stamp,

@@ -21,19 +21,20 @@ import json
 import logging
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id, json_object_head
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
 _PART = re.compile(r"^message_(\d+)\.json$", re.I)
 _MEDIA_KEYS = (("photos", "photo"), ("videos", "video"), ("audio_files", "audio"), ("gifs", "GIF"),
                ("files", "file"), ("sticker", "sticker"))
-_REACTION = re.compile(r"^(?:Liked a message|Reacted .{1,20} to your message|.{1,100} reacted .{1,20} to your message)$")
+_REACTION = re.compile(r"^(?:Liked a message|Reacted .{1,20} to your message"
+                       r"|.{1,100} reacted .{1,20} to your message)$")
 _CALL_TEXT = re.compile(r"^(?:(?:The )?(?:audio call|video chat|video call) ended"
                         r"|.{1,100} started (?:an audio call|a video chat)"
                         r"|.{1,100} missed (?:an audio call|a video chat|a call from .{1,100}"
@@ -83,7 +84,7 @@ def _timestamp(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     try:
-        return datetime.fromtimestamp(value / 1000, tz=timezone.utc).isoformat()
+        return datetime.fromtimestamp(value / 1000, tz=UTC).isoformat()
     except (OverflowError, OSError, ValueError):
         return None
 
@@ -118,8 +119,8 @@ class MetaJsonParser(ChatParser):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
-        start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not start.startswith(b"{"):
+        start = json_object_head(head)
+        if start is None:
             return 0.0
         score = 0.0
         if b'"sender_name"' in head and b'"timestamp_ms"' in head:

@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id, json_object_head
 from sextortion_flags.parsers.registry import register
 
 _OLD_LISTS = re.compile(r"^(Received|Sent) (?:Saved |Unsaved )?Chat History$")
@@ -41,7 +41,7 @@ def _timestamp(value: Any) -> str | None:
         stamp = datetime.fromisoformat(f"{match[1]}T{match[2]}")
     except ValueError:
         return None
-    return stamp.replace(tzinfo=timezone.utc).isoformat()
+    return stamp.replace(tzinfo=UTC).isoformat()
 
 
 def _kind_text(raw: dict[str, Any]) -> tuple[str, str]:
@@ -70,7 +70,7 @@ class SnapchatParser(ChatParser):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
-        if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        if json_object_head(head) is None:
             return 0.0
         if b'"Media Type"' in head and b'"Created"' in head:
             return 0.95 if (b'"IsSender"' in head or b'Chat History"' in head) else 0.7

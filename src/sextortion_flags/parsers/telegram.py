@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, json_object_head
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
@@ -263,8 +263,8 @@ class TelegramJsonParser(ChatParser):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
-        body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not body.startswith(b"{"):
+        body = json_object_head(head)
+        if body is None:
             return 0.0
         if _JSON_HINTS.search(body):
             return 0.95
