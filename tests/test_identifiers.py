@@ -135,3 +135,15 @@ def test_keccak_and_helpers_match_reference_vectors() -> None:
     assert checksums.iban_with_checksum("GB", "WEST12345698765432") == "GB82WEST12345698765432"
     assert checksums.eip55_checksum_address("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed") == \
         "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
+
+
+def test_ascii_fast_fold_is_the_per_character_fold() -> None:
+    import string
+
+    from sextortion_flags.identifiers.text import _fold_char, fold_text
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 40)))
+        pairs = [_fold_char(c) for c in text]
+        assert fold_text(text) == ("".join(r for r, _ in pairs), "".join(f for _, f in pairs))

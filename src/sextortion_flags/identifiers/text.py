@@ -44,8 +44,13 @@ def _fold_char(ch: str) -> tuple[str, str]:
     return raw, _ARABIC_FOLD.get(folded, folded)
 
 
+_ASCII_FOLD = str.maketrans({"@": "a", "`": "'"})
+
+
 def fold_text(text: str) -> tuple[str, str]:
     """The raw and folded views of `text`, same length (before digit words are replaced)."""
+    if text.isascii():  # the common case, at C speed: nothing invisible, no accents, ASCII digits
+        return text, text.lower().translate(_ASCII_FOLD)
     raw: list[str] = []
     folded: list[str] = []
     for ch in text:
