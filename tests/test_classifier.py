@@ -109,7 +109,8 @@ def test_fast_scorer_gives_the_pipelines_numbers():
     texts = []
     for path in sorted((ROOT / "data" / "messages").glob("*.jsonl"))[:3]:
         texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:150]]
-    texts += ["", "   ", "a", "ok ok ok ok", "pleaaaase 🙏🙏", "واتساب دابا"]
+    texts += ["", "   ", "a", "ok ok ok ok", "pleaaaase 🙏🙏", "واتساب دابا", "envoie\t\tune  photo\n\nvite",
+              "\u2003snap\u00a0moi\u3000 now\x1c ok"]
     rows = prepare(texts, ["", *texts[:-1]])
     expected = model.pipeline[0].transform(rows)
     got = model.transform(rows)

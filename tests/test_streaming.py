@@ -22,3 +22,20 @@ def test_parallel_batch_reads_a_bounded_window_ahead() -> None:
         ids.append(report.id)
     assert ids == [f"c{i}" for i in range(600)]  # order kept, nothing lost
     assert max(lead) <= 4 * 2 * 4 + 4  # the window (4 x jobs x chunksize), not the whole input
+
+
+def test_chunked_batches_give_the_reports_of_one_at_a_time() -> None:
+    """The classifier scores a chunk's messages together; every report must stay what analyze() gives."""
+    import json
+
+    from .conftest import ROOT
+
+    analyzer = Analyzer()
+    lines = (ROOT / "examples" / "conversations.jsonl").read_text(encoding="utf-8").splitlines()
+    items = [json.loads(line) for line in lines]
+    items.insert(2, {"id": "broken", "messages": "not a list"})  # a bad item inside a chunk
+    items.append(conversation("ajoute moi sur snap", "> non", "envoie une photo", cid="extra"))
+    expected = [analyzer.analyze_safely(item) for item in items]
+    assert list(analyzer.analyze_many(items, chunksize=3)) == expected
+    assert list(analyzer.analyze_many(items, n_jobs=2, chunksize=2)) == expected
+    assert expected[2].error.type == "InputError" and expected[0].risk_level == "critical"

@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,6 @@ from pydantic import ValidationError
 from sextortion_flags import explain, i18n
 from sextortion_flags._version import __version__
 from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
-from sextortion_flags.classifier.rows import prepare
 from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
 from sextortion_flags.findings import Finding
 from sextortion_flags.fusion import (
@@ -128,15 +128,24 @@ class Analyzer:
     def analyze(self, conversation: Conversation | Mapping[str, Any]) -> Report:
         conv = to_conversation(conversation)
         views, notes_cut = self._read(conv)
+        return self._analyze_read(conv, views, notes_cut, self._score(views))
+
+    def _analyze_read(self, conv: Conversation, views: list[MessageView], notes_cut: list[int],
+                      scored: _Scored | None) -> Report:
+        """Everything after reading: rules, the classifier's (already computed) scores, signals, report."""
         language = self.language or conversation_language(v.language for v in views)
         lang = self.explain_language or i18n.pick(language)
-        findings, set_aside = self._detect(conv, views, language)
+        findings, set_aside = self._detect(conv, views, language, scored)
         findings += fast_escalation(views, findings)
         findings += repeated_after_refusal(views, findings, self._refuses(views, language))
         findings += account_findings(conv, views)
         pressuring = {f.sender for f in findings if f.category in ("image_request", "escalation")}
         findings += age_findings(age_claims(views), pressuring)
         return self._report(conv, findings, set_aside, language, lang, notes_cut)
+
+    def _read_item(self, item: Any) -> tuple[Conversation, list[MessageView], list[int]]:
+        conv = to_conversation(item)
+        return (conv, *self._read(conv))
 
     def _read(self, conv: Conversation) -> tuple[list[MessageView], list[int]]:
         views, cut = [], []
@@ -159,39 +168,56 @@ class Analyzer:
             langs.extend(cue_languages(language))
         return tuple(dict.fromkeys(langs))
 
-    def _detect(self, conv: Conversation, views: list[MessageView],
-                language: str | None) -> tuple[list[Finding], list[Finding]]:
+    def _detect(self, conv: Conversation, views: list[MessageView], language: str | None,
+                scored: _Scored | None) -> tuple[list[Finding], list[Finding]]:
         findings: list[Finding] = []
         for view in views:
             if view.norm is None or view.from_user or not self.use_rules:
                 continue
             findings.extend(_finding_from_hit(hit, view)
                             for hit in self.engine.scan(view.norm, self._cue_languages(view, language)))
-        if self.classifier is not None:
-            findings.extend(self._model_findings(views, language))
+        if scored is not None:
+            findings.extend(self._model_findings(views, language, scored))
         set_aside = [f for f in findings if f.adjustments and f.base is not None
                      and f.base >= self.thresholds[f.category] > f.score]
         return findings, set_aside
 
-    def _model_findings(self, views: list[MessageView], language: str | None) -> list[Finding]:
-        """Classifier probabilities for the other parties' messages, context cues applied."""
-        assert self.classifier is not None
-        targets = [v for v in views if v.norm is not None and not v.from_user]
-        if not targets:
-            return []
-        previous: dict[int, str] = {}
+    def _rows(self, views: list[MessageView]) -> tuple[list[MessageView], list[tuple[str, str]]]:
+        """The messages the classifier reads (the other parties'), each with the message before it."""
+        targets, rows = [], []
         last = ""
         for view in views:
-            previous[view.index] = last
-            if view.norm is not None:
-                last = view.norm.text
-        rows = prepare([v.norm.text for v in targets], [previous[v.index] for v in targets],  # type: ignore[union-attr]
-                       normalized=True)
+            if view.norm is None:
+                continue
+            if not view.from_user:
+                targets.append(view)
+                rows.append((view.norm.text, last))
+            last = view.norm.text
+        return targets, rows
+
+    def _score(self, *conversations: list[MessageView]) -> _Scored | None:
+        """Classifier scores of several conversations' messages in one batch (one feature matrix)."""
+        if self.classifier is None:
+            return None
+        rows: list[tuple[str, str]] = []
+        offsets = {}
+        for views in conversations:
+            offsets[id(views)] = len(rows)
+            rows.extend(self._rows(views)[1])
         features = self.classifier.transform(rows)
-        probabilities = self.classifier.predict_proba(features)
+        return _Scored(features, self.classifier.predict_proba(features) if rows else None, offsets)
+
+    def _model_findings(self, views: list[MessageView], language: str | None, scored: _Scored) -> list[Finding]:
+        """Classifier probabilities for the other parties' messages, context cues applied."""
+        assert self.classifier is not None
+        targets, _rows = self._rows(views)
+        if not targets or scored.probabilities is None:
+            return []
+        offset = scored.offsets[id(views)]
+        probabilities, features = scored.probabilities, scored.features
         weights = self.model_weights
         findings = []
-        for row, view in enumerate(targets):
+        for row, view in enumerate(targets, offset):
             cues = None
             for k, category in enumerate(self.classifier.categories):
                 p = float(probabilities[row, k])
@@ -279,49 +305,99 @@ class Analyzer:
 
     def analyze_safely(self, item: Any) -> Report | ErrorReport:
         """analyze(), but a bad item becomes an ErrorReport (what a batch writes) instead of raising."""
-        if isinstance(item, ErrorReport):
-            return item
-        ident = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
-        ident = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
-        try:
-            return self.analyze(item)
-        except SextortionFlagsError as exc:
-            return ErrorReport(id=ident, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
-        except Exception as exc:  # a bug must not cost the rest of the batch; never echo text
-            log.exception("internal error on conversation %r", ident)
-            return ErrorReport(id=ident, error=ErrorInfo(type="InternalError", message=type(exc).__name__))
+        return self.analyze_chunk([item])[0]
+
+    def analyze_chunk(self, items: list[Any]) -> list[Report | ErrorReport]:
+        """Reports for a few conversations, in order, the classifier scoring all their messages in
+        one batch; a bad item becomes an ErrorReport and the others go on."""
+        read: list[tuple[Conversation, list[MessageView], list[int]] | Report | ErrorReport] = []
+        for item in items:
+            if isinstance(item, ErrorReport):
+                read.append(item)
+                continue
+            read.append(_safely(item, lambda item=item: self._read_item(item)))
+        ready = [r for r in read if isinstance(r, tuple)]
+        scored = None
+        if ready and self.classifier is not None:
+            try:
+                scored = self._score(*(views for _, views, _ in ready))
+            except Exception:  # never expected; fall back to one conversation at a time
+                log.exception("batch scoring failed; scoring conversations one by one")
+                return [self.analyze_safely(item) for item in items]
+        out: list[Report | ErrorReport] = []
+        for item, r in zip(items, read, strict=True):
+            if isinstance(r, tuple):
+                conv, views, cut = r
+                r = _safely(item, lambda conv=conv, views=views, cut=cut: self._analyze_read(conv, views, cut, scored))
+            out.append(r)
+        return out
 
     def analyze_many(self, conversations: Iterable[Any], n_jobs: int | None = 1,
                      chunksize: int = 8) -> Iterator[Report | ErrorReport]:
         """Reports in input order. n_jobs: worker processes (None or -1: all cores).
 
         Items may be Conversation objects, dicts, or ErrorReport records from a reader (passed
-        through in place, so a batch keeps its order and loses nothing).
+        through in place, so a batch keeps its order and loses nothing). Conversations are
+        analysed `chunksize` at a time (the classifier scores a chunk's messages in one batch).
         """
         jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
         if jobs < 1:
             raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
+        chunks = _chunks(conversations, max(int(chunksize), 1))
         if jobs == 1:
-            for item in conversations:
-                yield self.analyze_safely(item)
+            for chunk in chunks:
+                yield from self.analyze_chunk(chunk)
             return
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         global _WORKER
         _WORKER = self  # inherited by forked workers: no reload, no pickling of the engine
         # Pool.imap would read the whole input ahead of the workers; a semaphore keeps at most
-        # `window` conversations in flight, so memory stays flat however long the stream is.
-        window = threading.BoundedSemaphore(4 * jobs * chunksize)
+        # `window` chunks in flight, so memory stays flat however long the stream is.
+        window = threading.BoundedSemaphore(4 * jobs)
 
-        def throttled() -> Iterator[Any]:
-            for item in conversations:
+        def throttled() -> Iterator[list[Any]]:
+            for chunk in chunks:
                 window.acquire()
-                yield item
+                yield chunk
 
         with context.Pool(jobs, initializer=_init_worker, initargs=(self._config,)) as pool:
-            for result in pool.imap(_analyze_in_worker, throttled(), chunksize):
+            for results in pool.imap(_analyze_in_worker, throttled(), 1):
                 window.release()
-                yield result
+                yield from results
+
+
+@dataclass
+class _Scored:
+    """Classifier features and probabilities of a batch; `offsets` gives each conversation's first row."""
+
+    features: Any
+    probabilities: Any
+    offsets: dict[int, int]
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _safely(item: Any, work: Any) -> Any:
+    """work(), or the ErrorReport a batch writes for `item` when it fails (never echoing its text)."""
+    ident = item.get("id") if isinstance(item, Mapping) else getattr(item, "id", None)
+    ident = str(ident) if isinstance(ident, (str, int)) and not isinstance(ident, bool) else None
+    try:
+        return work()
+    except SextortionFlagsError as exc:
+        return ErrorReport(id=ident, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
+    except Exception as exc:  # a bug must not cost the rest of the batch; never echo text
+        log.exception("internal error on conversation %r", ident)
+        return ErrorReport(id=ident, error=ErrorInfo(type="InternalError", message=type(exc).__name__))
 
 
 _WORKER: Analyzer | None = None
@@ -333,9 +409,9 @@ def _init_worker(config: dict[str, Any]) -> None:
         _WORKER = Analyzer(**config)
 
 
-def _analyze_in_worker(item: Any) -> Report | ErrorReport:
+def _analyze_in_worker(chunk: list[Any]) -> list[Report | ErrorReport]:
     assert _WORKER is not None
-    return _WORKER.analyze_safely(item)
+    return _WORKER.analyze_chunk(chunk)
 
 
 def _finding_from_hit(hit: Hit, view: MessageView) -> Finding:

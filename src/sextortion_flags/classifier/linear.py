@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 
-_WHITE_SPACES = re.compile(r"\s\s+")  # scikit-learn's char_wb whitespace rule
 FORMAT_VERSION = 1
 
 
@@ -168,8 +167,10 @@ class LinearScorer:
                 before = len(occurrences)
                 text = row[block.column]
                 if block.analyzer == "char_wb":
-                    for word in _WHITE_SPACES.sub(" ", text).split():
-                        occurrences.extend(self._char_ids(block, word))
+                    cache = self._char_cache
+                    for word in text.split():  # what scikit-learn's whitespace collapsing + split gives
+                        ids = cache.get(word)
+                        occurrences.extend(ids if ids is not None else self._char_ids(block, word))
                 else:
                     vocabulary, offset = block.vocabulary, block.offset
                     occurrences.extend(offset + i for g in block.words(text)
