@@ -24,7 +24,6 @@ from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError
 from sextortion_flags.findings import Finding
 from sextortion_flags.fusion import (
     DEFAULT_THRESHOLDS,
-    LEVEL_ORDER,
     ModelWeights,
     category_score,
     category_severity,
@@ -294,7 +293,7 @@ class Analyzer:
             notes=notes,
         )
         report.advice = select_advice(report, conv, language=lang, country=self.country)
-        if LEVEL_ORDER.index(level) >= LEVEL_ORDER.index("medium"):  # what police and platforms ask for
+        if flags:  # what police and platforms ask for: the other party's numbers, handles, wallets...
             flagged_senders = {f.sender for f in flags if f.sender is not None and f.category != "minor_involved"}
             report.identifiers = extract_identifiers(
                 conv, exclude_senders={conv.user} if conv.user else None,
