@@ -26,6 +26,14 @@ def _function_words() -> dict[str, frozenset[str]]:
     return {lang: frozenset(str(w) for w in words) for lang, words in data.items()}
 
 
+@cache
+def _languages_of_word() -> dict[str, tuple[str, ...]]:
+    """Function word -> the Latin-script languages it belongs to (one look-up per word)."""
+    table = _function_words()
+    words = {w for lang in LATIN_LANGUAGES for w in table[lang]}
+    return {w: tuple(lang for lang in LATIN_LANGUAGES if w in table[lang]) for w in words}
+
+
 def detect(original: str, words: Iterable[str]) -> str | None:
     """Best guess for one message; None when it gives no evidence (a lone emoji, a number)."""
     arabic = len(_ARABIC_LETTER.findall(original))
@@ -35,11 +43,10 @@ def detect(original: str, words: Iterable[str]) -> str | None:
     if not latin:
         return None
     scores: Counter[str] = Counter()
-    table = _function_words()
+    index = _languages_of_word()
     for word in words:
-        for lang in LATIN_LANGUAGES:
-            if word in table[lang]:
-                scores[lang] += 1
+        for lang in index.get(word, ()):
+            scores[lang] += 1
     scores["ary"] += 2 * len(_ARABIZI.findall(original))
     if not scores:
         return None

@@ -227,12 +227,24 @@ def _alias_of(word: str, aliases: dict[str, str]) -> str | None:
     return None
 
 
+_ALIAS_CACHE: dict[str, str | None] = {}
+_ALIAS_CACHE_LIMIT = 200_000
+
+
 def alias_edits(text: str) -> list[tuple[int, int, str]]:
     """Step 5: app abbreviations and spelling variants to one canonical word."""
     aliases = lexicon.aliases()
+    cache = _ALIAS_CACHE  # per word (chat vocabulary repeats); the alias table never changes at run time
     edits = []
     for m in _WORD.finditer(text):
-        canonical = _alias_of(m.group(0), aliases)
+        word = m.group(0)
+        if word in cache:
+            canonical = cache[word]
+        else:
+            canonical = _alias_of(word, aliases)
+            if len(cache) >= _ALIAS_CACHE_LIMIT:
+                cache.clear()
+            cache[word] = canonical
         if canonical is not None:
             edits.append((m.start(), m.end(), canonical))
     return edits
