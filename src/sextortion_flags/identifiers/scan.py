@@ -62,9 +62,9 @@ _CRYPTO_START = re.compile(r"(?<![A-Za-z0-9])(?:bc1|BC1|0x|[13T])[A-Za-z0-9]{4,1
 _TRAILING = re.compile(r"[\s.,;:!?)\]}\"'»…]*$")
 _HEAD_TOKENS = re.compile(r"\s{0,8}([A-Za-z0-9]{1,120})(?:[ \t\r\n]{1,4}([A-Za-z0-9]{1,120}))?")
 _BEFORE_AT_WORD = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}[ \t(\[{]{1,6}$")
-# Every identifier holds a digit or one of these characters (links "/" or ".", e-mails "@", handles
-# "_", "." or "snap:"), or spells "@" out: a message with none of them is skipped at C speed.
-_MAY_HOLD = re.compile(r"[0-9@/:._#+]")
+# Every identifier holds a digit, "@", "_" or "#", a "." or "/" inside a word (links, "lina.b"), or a
+# "snap: name" colon, or spells "@" out: a message with none of them is skipped at C speed.
+_MAY_HOLD = re.compile(r"[0-9@_#]|\w[./]\w|:\s*\w")
 _AT_WORD = re.compile(r"\b(?:at|arobase|arroba)\b")
 _TLD_LIKE = frozenset(["com", "fr", "ma", "es", "net", "org", "io", "me", "co", "uk", "de", "be", "gg"])
 

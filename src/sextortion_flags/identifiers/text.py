@@ -47,17 +47,24 @@ def _fold_char(ch: str) -> tuple[str, str]:
 _ASCII_FOLD = str.maketrans({"@": "a", "`": "'"})
 
 
+_RAW_TABLE: dict[int, str] = {}
+_FOLDED_TABLE: dict[int, str] = {}
+
+
 def fold_text(text: str) -> tuple[str, str]:
-    """The raw and folded views of `text`, same length (before digit words are replaced)."""
-    if text.isascii():  # the common case, at C speed: nothing invisible, no accents, ASCII digits
+    """The raw and folded views of `text`, same length (before digit words are replaced).
+
+    Each character maps to one character (or to nothing in both views), so the per-character
+    fold is kept in two translation tables, filled as new characters appear, and applied by
+    `str.translate` at C speed.
+    """
+    if text.isascii():  # nothing invisible, no accents, ASCII digits
         return text, text.lower().translate(_ASCII_FOLD)
-    raw: list[str] = []
-    folded: list[str] = []
-    for ch in text:
-        r, f = _fold_char(ch)
-        raw.append(r)
-        folded.append(f)
-    return "".join(raw), "".join(folded)
+    for ch in set(text):
+        if ord(ch) not in _RAW_TABLE:
+            raw, folded = _fold_char(ch)
+            _RAW_TABLE[ord(ch)], _FOLDED_TABLE[ord(ch)] = raw, folded
+    return text.translate(_RAW_TABLE), text.translate(_FOLDED_TABLE)
 
 
 def prepare(text: str) -> tuple[str, str]:
