@@ -44,6 +44,9 @@ def cached_analyzer(key: str) -> Analyzer:
     return analyzer
 
 
+ANALYZER_CHUNK = 16
+
+
 def score_batches(key: str, rows_per_chunk: int, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
     """`mapInArrow` body: each input batch is scored in slices of `rows_per_chunk` rows.
 
@@ -54,5 +57,9 @@ def score_batches(key: str, rows_per_chunk: int, batches: Iterator[pa.RecordBatc
     for batch in batches:
         for offset in range(0, batch.num_rows, rows_per_chunk):
             rows = batch.slice(offset, rows_per_chunk).to_pylist()
-            out = [result_row(analyzer.analyze_safely(conversation_from_row(row)), row.get("id")) for row in rows]
+            reports = []
+            for start in range(0, len(rows), ANALYZER_CHUNK):  # the classifier scores a few conversations at once
+                chunk = rows[start:start + ANALYZER_CHUNK]
+                reports += analyzer.analyze_chunk([conversation_from_row(row) for row in chunk])
+            out = [result_row(report, row.get("id")) for report, row in zip(reports, rows, strict=True)]
             yield pa.RecordBatch.from_pylist(out, schema=OUTPUT_ARROW_SCHEMA)
