@@ -38,6 +38,25 @@ def load_corpus(folder: Path) -> tuple[list[dict[str, Any]], str]:
     return rows, digest.hexdigest()
 
 
+EVERYDAY_HELD_OUT = 3
+"""Every third line of data/everyday/ is kept out of training, to measure false alarms on ordinary chat."""
+
+
+def load_everyday(folder: Path) -> tuple[list[dict[str, Any]], str]:
+    """Ordinary chat (data/everyday/): negatives for every category, minus the held-out lines."""
+    rows: list[dict[str, Any]] = []
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.jsonl")):
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw)
+        for number, line in enumerate(raw.decode("utf-8").splitlines()):
+            if line.strip() and number % EVERYDAY_HELD_OUT:
+                item = json.loads(line)
+                rows.append({"id": f"{path.stem}-everyday-{number}", "lang": item["lang"], "text": item["text"],
+                             "labels": [], "hard_negative": False, "topic": "everyday"})
+    return rows, digest.hexdigest()
+
+
 def targets(rows: list[dict[str, Any]]) -> np.ndarray:
     """Multi-label targets. A hard negative is a negative for every category: its `labels`, when
     present, only say what it looks like (a seller's "text me on WhatsApp", a landlord's threat)."""
@@ -92,6 +111,10 @@ def train(data: Path, out: Path, folds: int = 5, seed: int = 0, limit: int | Non
     rows, data_hash = load_corpus(data)
     if limit:
         rows = rows[:limit]
+    else:
+        everyday, everyday_hash = load_everyday(data.parent / "everyday")
+        rows += everyday
+        data_hash = hashlib.sha256((data_hash + everyday_hash).encode()).hexdigest()
     x = prepare([r["text"] for r in rows], [r.get("prev") or "" for r in rows])
     y = targets(rows)
     started = time.perf_counter()
@@ -105,7 +128,8 @@ def train(data: Path, out: Path, folds: int = 5, seed: int = 0, limit: int | Non
         "library_version": __version__,
         "categories": list(CATEGORIES),
         "threshold": THRESHOLD,
-        "training_data": {"path": "data/messages/*.jsonl", "sha256": data_hash, "messages": len(rows),
+        "training_data": {"path": "data/messages/*.jsonl + data/everyday/*.jsonl (2 lines in 3, as negatives)",
+                          "sha256": data_hash, "messages": len(rows),
                           "per_language": {lang: int(sum(str(r["lang"]).split("+")[0] == lang for r in rows))
                                            for lang in sorted({str(r["lang"]).split("+")[0] for r in rows})}},
         "model": "TF-IDF word 1-2-grams + char_wb 2-5-grams of the normalized message, word unigrams of the "
