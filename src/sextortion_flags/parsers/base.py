@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -64,3 +64,17 @@ def json_object_head(head: bytes) -> bytes | None:
     """The first bytes of a file without BOM and leading blanks when it starts a JSON object, else None."""
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     return body if body.startswith(b"{") else None
+
+
+def named_participant(wanted: str, participants: Iterable[tuple[str, str | None]]) -> str | None:
+    """The id of the participant `--user` names, given (id, display name) pairs: an exact id or
+    name first, else one that differs only in case; None when nobody matches."""
+    pairs = list(participants)
+    for pid, name in pairs:
+        if wanted in (pid, name):
+            return pid
+    key = wanted.casefold()
+    for pid, name in pairs:
+        if key in (pid.casefold(), (name or "").casefold()):
+            return pid
+    return None

@@ -36,6 +36,7 @@ from sextortion_flags.parsers.base import (
     allow_long_csv_fields,
     conversation_id,
     json_object_head,
+    named_participant,
 )
 from sextortion_flags.parsers.registry import register
 
@@ -63,12 +64,7 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _user(wanted: str | None, participants: list[dict[str, str]]) -> str | None:
-    if wanted is None:
-        return None
-    for p in participants:
-        if wanted.casefold() in (p["id"].casefold(), (p["name"] or "").casefold()):
-            return p["id"]
-    return None
+    return None if wanted is None else named_participant(wanted, ((p["id"], p["name"]) for p in participants))
 
 
 def _iso(value: Any) -> str | None:

@@ -38,6 +38,7 @@ from sextortion_flags.parsers.base import (
     ParseOptions,
     allow_long_csv_fields,
     conversation_id,
+    named_participant,
 )
 from sextortion_flags.parsers.registry import register
 
@@ -229,10 +230,7 @@ def _conversations(path: Path, records: list[dict[str, Any]], options: ParseOpti
 
 def _user(wanted: str | None, participants: list[dict[str, str]], me: set[str]) -> str | None:
     if wanted is not None:
-        for p in participants:
-            if wanted.casefold() in (p["id"].casefold(), p["name"].casefold()):
-                return p["id"]
-        return None
+        return named_participant(wanted, ((p["id"], p["name"]) for p in participants))
     return next(iter(me)) if len(me) == 1 else None
 
 

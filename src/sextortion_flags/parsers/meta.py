@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id, json_object_head
+from sextortion_flags.parsers.base import (
+    MAX_EXPORT_BYTES,
+    ChatParser,
+    ParseOptions,
+    conversation_id,
+    json_object_head,
+    named_participant,
+)
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
@@ -201,10 +208,7 @@ class MetaJsonParser(ChatParser):
     @staticmethod
     def _user(wanted: str | None, ids: list[str], title: str | None) -> str | None:
         if wanted is not None:
-            for pid in ids:
-                if wanted.casefold() == pid.casefold():
-                    return pid
-            return None
+            return named_participant(wanted, ((pid, None) for pid in ids))
         if len(ids) == 2 and title in ids:
             return next(pid for pid in ids if pid != title)
         return None

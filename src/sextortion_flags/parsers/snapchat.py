@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id, json_object_head
+from sextortion_flags.parsers.base import (
+    MAX_EXPORT_BYTES,
+    ChatParser,
+    ParseOptions,
+    conversation_id,
+    json_object_head,
+    named_participant,
+)
 from sextortion_flags.parsers.registry import register
 
 _OLD_LISTS = re.compile(r"^(Received|Sent) (?:Saved |Unsaved )?Chat History$")
@@ -140,7 +147,7 @@ class SnapchatParser(ChatParser):
             ids.append(friend)
         user = exporter
         if wanted is not None and not old:
-            user = next((pid for pid in ids if pid.casefold() == wanted.casefold()), None)
+            user = named_participant(wanted, ((pid, None) for pid in ids))
         safe = re.sub(r"[^\w.@-]+", "_", friend).strip("_")[:120]
         conversation: dict[str, Any] = {"id": safe or conversation_id(path, f"-{len(ids)}"),
                                         "platform": "snapchat",

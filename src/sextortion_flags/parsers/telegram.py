@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, json_object_head
+from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, json_object_head, named_participant
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
@@ -75,11 +75,7 @@ def _append_media(messages: list[dict[str, Any]], sender: str | None, stamp: str
 
 def _pick_user(wanted: str | None, participants: dict[str, dict[str, Any]], inferred: str | None) -> str | None:
     if wanted is not None:
-        key = wanted.strip().casefold()
-        for pid, p in participants.items():
-            if key in (pid.casefold(), str(p.get("name") or "").casefold()):
-                return pid
-        return None
+        return named_participant(wanted.strip(), ((pid, str(p.get("name") or "")) for pid, p in participants.items()))
     return inferred
 
 

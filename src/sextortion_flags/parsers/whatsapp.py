@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id
+from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id, named_participant
 from sextortion_flags.parsers.registry import register
 
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -251,9 +251,5 @@ class WhatsAppParser(ChatParser):
     @staticmethod
     def _user(wanted: str | None, ids: list[str], selves: set[str]) -> str | None:
         if wanted is not None:
-            for candidate in (wanted, wanted.casefold()):
-                for pid in ids:
-                    if candidate in (pid, pid.casefold()):
-                        return pid
-            return None
+            return named_participant(wanted, ((pid, None) for pid in ids))
         return next(iter(selves)) if len(selves) == 1 else None
