@@ -199,20 +199,20 @@ class Analyzer:
         if self.classifier is None:
             return None
         rows: list[tuple[str, str]] = []
-        offsets = {}
+        scored_messages = {}
         for views in conversations:
-            offsets[id(views)] = len(rows)
-            rows.extend(self._rows(views)[1])
+            targets, conversation_rows = self._rows(views)
+            scored_messages[id(views)] = (len(rows), targets)
+            rows.extend(conversation_rows)
         features = self.classifier.transform(rows)
-        return _Scored(features, self.classifier.predict_proba(features) if rows else None, offsets)
+        return _Scored(features, self.classifier.predict_proba(features) if rows else None, scored_messages)
 
     def _model_findings(self, views: list[MessageView], language: str | None, scored: _Scored) -> list[Finding]:
         """Classifier probabilities for the other parties' messages, context cues applied."""
         assert self.classifier is not None
-        targets, _rows = self._rows(views)
+        offset, targets = scored.messages[id(views)]
         if not targets or scored.probabilities is None:
             return []
-        offset = scored.offsets[id(views)]
         probabilities, features = scored.probabilities, scored.features
         weights = self.model_weights
         findings = []
@@ -368,11 +368,12 @@ class Analyzer:
 
 @dataclass
 class _Scored:
-    """Classifier features and probabilities of a batch; `offsets` gives each conversation's first row."""
+    """Classifier features and probabilities of a batch; `messages` gives, per conversation (the id of
+    its views list), its first row and the messages those rows are."""
 
     features: Any
     probabilities: Any
-    offsets: dict[int, int]
+    messages: dict[int, tuple[int, list[MessageView]]]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

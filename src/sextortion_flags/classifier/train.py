@@ -28,14 +28,20 @@ ROOT = Path(__file__).resolve().parents[3]
 THRESHOLD = 0.5
 
 
-def load_corpus(folder: Path) -> tuple[list[dict[str, Any]], str]:
-    rows: list[dict[str, Any]] = []
+def _jsonl_lines(folder: Path) -> tuple[list[tuple[Path, list[str]]], str]:
+    """Each `*.jsonl` file of a folder with its lines, and one sha256 over names and bytes."""
+    files = []
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.jsonl")):
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw)
-        rows.extend(json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip())
-    return rows, digest.hexdigest()
+        files.append((path, raw.decode("utf-8").splitlines()))
+    return files, digest.hexdigest()
+
+
+def load_corpus(folder: Path) -> tuple[list[dict[str, Any]], str]:
+    files, digest = _jsonl_lines(folder)
+    return [json.loads(line) for _path, lines in files for line in lines if line.strip()], digest
 
 
 EVERYDAY_HELD_OUT = 3
@@ -44,17 +50,15 @@ EVERYDAY_HELD_OUT = 3
 
 def load_everyday(folder: Path) -> tuple[list[dict[str, Any]], str]:
     """Ordinary chat (data/everyday/): negatives for every category, minus the held-out lines."""
+    files, digest = _jsonl_lines(folder)
     rows: list[dict[str, Any]] = []
-    digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.jsonl")):
-        raw = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + raw)
-        for number, line in enumerate(raw.decode("utf-8").splitlines()):
+    for path, lines in files:
+        for number, line in enumerate(lines):
             if line.strip() and number % EVERYDAY_HELD_OUT:
                 item = json.loads(line)
                 rows.append({"id": f"{path.stem}-everyday-{number}", "lang": item["lang"], "text": item["text"],
                              "labels": [], "hard_negative": False, "topic": "everyday"})
-    return rows, digest.hexdigest()
+    return rows, digest
 
 
 def targets(rows: list[dict[str, Any]]) -> np.ndarray:
