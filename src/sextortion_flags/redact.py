@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 
 from sextortion_flags import i18n
+from sextortion_flags.identifiers.checksums import iban_checksum_ok
 from sextortion_flags.models import Report
 
 MASK = "•"
@@ -47,8 +48,7 @@ def _iban_ok(value: str) -> bool:
     compact = value.replace(" ", "").upper()
     if not 15 <= len(compact) <= 34:
         return False
-    moved = compact[4:] + compact[:4]
-    return int("".join(str(int(c, 36)) for c in moved)) % 97 == 1 or sum(c.isdigit() for c in compact) >= 10
+    return iban_checksum_ok(compact) or sum(c.isdigit() for c in compact) >= 10
 
 
 def _card_ok(value: str) -> bool:

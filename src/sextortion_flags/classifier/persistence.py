@@ -75,14 +75,26 @@ def types_in(path: Path) -> set[str]:
     return found
 
 
+def _model_file(path: Path, name: str) -> Path:
+    """`path`, or the file called `name` in it when it is a folder; a clear error when missing."""
+    if path.is_dir():
+        path = path / name
+    if not path.is_file():
+        raise ModelFileError(f"{path}: no such model file")
+    return path
+
+
+def _card_beside(path: Path) -> dict[str, Any]:
+    """The model card (`model_card.json`) next to a model file, empty when there is none."""
+    card_path = path.parent / CARD_FILE
+    return json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+
+
 def load(path: Path) -> tuple[Any, dict[str, Any]]:
     """The model and its card (from `model_card.json` beside it, empty when absent)."""
     import skops.io as sio
 
-    if path.is_dir():
-        path = path / MODEL_FILE
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file")
+    path = _model_file(path, MODEL_FILE)
     untrusted = types_in(path) - set(TRUSTED_TYPES)
     if untrusted:
         raise ModelFileError(f"{path}: refusing to load untrusted types {sorted(untrusted)}")
@@ -92,9 +104,7 @@ def load(path: Path) -> tuple[Any, dict[str, Any]]:
         raise ModelFileError(f"{path}: refusing to load untrusted types ({exc})") from None
     except Exception as exc:  # a corrupt or foreign file
         raise ModelFileError(f"{path}: not a loadable skops model ({type(exc).__name__})") from None
-    card_path = path.parent / CARD_FILE
-    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
-    return model, card
+    return model, _card_beside(path)
 
 
 def save_compiled(scorer: Any, folder: Path) -> Path:
@@ -112,15 +122,10 @@ def load_compiled(path: Path) -> tuple[Any, dict[str, Any]]:
 
     from sextortion_flags.classifier.linear import LinearScorer
 
-    if path.is_dir():
-        path = path / COMPILED_FILE
-    if not path.is_file():
-        raise ModelFileError(f"{path}: no such model file")
+    path = _model_file(path, COMPILED_FILE)
     try:
         with np.load(path, allow_pickle=False) as arrays:
             scorer = LinearScorer.from_arrays(arrays)
     except Exception as exc:  # a corrupt, foreign or pickle-bearing file
         raise ModelFileError(f"{path}: not a loadable compiled model ({type(exc).__name__})") from None
-    card_path = path.parent / CARD_FILE
-    card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
-    return scorer, card
+    return scorer, _card_beside(path)
