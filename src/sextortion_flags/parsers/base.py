@@ -8,6 +8,7 @@ whole cannot be read, and the registry turns that into an error record so a batc
 from __future__ import annotations
 
 import csv
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,14 @@ class ChatParser(ABC):
     @abstractmethod
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
         """Canonical conversation dicts (usually one per file)."""
+
+
+def safe_id(value: str) -> str:
+    """A conversation id from a chat's own name or id: word characters, ".", "@", "-"; at most 120."""
+    return _UNSAFE_ID.sub("_", value).strip("_")[:120]
+
+
+_UNSAFE_ID = re.compile(r"[^\w.@-]+")
 
 
 def conversation_id(path: Path, suffix: str = "") -> str:

@@ -37,6 +37,7 @@ from sextortion_flags.parsers.base import (
     conversation_id,
     json_object_head,
     named_participant,
+    safe_id,
 )
 from sextortion_flags.parsers.registry import register
 
@@ -51,10 +52,6 @@ _CSV_SYSTEM = re.compile(r"^(?:Added .+ to the group\.|Removed .+ from the group
 _CSV_CALL = re.compile(r"^Started a call(?: that lasted .+)?\.$")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
-
-
-def _safe(value: str) -> str:
-    return re.sub(r"[^\w.@-]+", "_", value).strip("_")[:120]
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -112,7 +109,7 @@ class DiscordJsonParser(ChatParser):
                 messages.extend(self._messages(raw, participants))
         name, cid = channel.get("name"), channel.get("id")
         label = "_".join(str(v) for v in (name, cid) if isinstance(v, (str, int)) and str(v))
-        conversation: dict[str, Any] = {"id": _safe(label) or conversation_id(path), "platform": "discord",
+        conversation: dict[str, Any] = {"id": safe_id(label) or conversation_id(path), "platform": "discord",
                                         "participants": list(participants.values())}
         user = _user(options.user, conversation["participants"])
         if user is None and options.user is None and channel.get("type") == "DirectTextChat" and len(participants) == 2:

@@ -39,6 +39,7 @@ from sextortion_flags.parsers.base import (
     allow_long_csv_fields,
     conversation_id,
     named_participant,
+    safe_id,
 )
 from sextortion_flags.parsers.registry import register
 
@@ -78,10 +79,6 @@ _NUMERIC = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 _DMY_OR_MDY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})[,T ]\s*(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
                          r"\s*([AaPp]\.?[Mm]\.?)?$")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
-
-
-def _safe(value: str) -> str:
-    return re.sub(r"[^\w.@-]+", "_", value).strip("_")[:120]
 
 
 def _read_text(path: Path) -> str:
@@ -215,7 +212,7 @@ def _conversations(path: Path, records: list[dict[str, Any]], options: ParseOpti
         group["messages"].append({"sender": sender, "text": text, "timestamp": stamp, "kind": kind})
     used: set[str] = set()
     for n, (key, group) in enumerate(groups.items(), 1):
-        ident = _safe(key) or conversation_id(path, f"-{n}" if len(groups) > 1 else "")
+        ident = safe_id(key) or conversation_id(path, f"-{n}" if len(groups) > 1 else "")
         while ident in used:
             ident += "_"
         used.add(ident)

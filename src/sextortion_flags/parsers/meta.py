@@ -33,6 +33,7 @@ from sextortion_flags.parsers.base import (
     conversation_id,
     json_object_head,
     named_participant,
+    safe_id,
 )
 from sextortion_flags.parsers.registry import register
 
@@ -65,10 +66,6 @@ def fix_text(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: fix_text(v) for k, v in value.items()}
     return value
-
-
-def safe_id(value: str) -> str:
-    return re.sub(r"[^\w.@-]+", "_", value).strip("_")[:120]
 
 
 def _load(path: Path) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from sextortion_flags.parsers.base import (
     conversation_id,
     json_object_head,
     named_participant,
+    safe_id,
 )
 from sextortion_flags.parsers.registry import register
 
@@ -148,7 +149,7 @@ class SnapchatParser(ChatParser):
         user = exporter
         if wanted is not None and not old:
             user = named_participant(wanted, ((pid, None) for pid in ids))
-        safe = re.sub(r"[^\w.@-]+", "_", friend).strip("_")[:120]
+        safe = safe_id(friend)
         conversation: dict[str, Any] = {"id": safe or conversation_id(path, f"-{len(ids)}"),
                                         "platform": "snapchat",
                                         "participants": [{"id": pid, "name": pid} for pid in ids]}
