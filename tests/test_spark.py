@@ -67,11 +67,12 @@ def test_nulls_are_dropped_from_structs_but_not_from_lists() -> None:
 
 
 def test_first_high_index_is_the_cli_column(analyzer: Analyzer, example_conversations: list[dict]) -> None:
-    from sextortion_flags.cli import _first_high_index
+    from sextortion_flags.cli import _csv_row
 
     reports = [analyzer.analyze(item) for item in example_conversations]
     assert {first_high_index(r) for r in reports} != {None}
-    assert [first_high_index(r) for r in reports] == [_first_high_index(r) for r in reports]
+    csv_column = [_csv_row(r, None)[5] for r in reports]
+    assert [first_high_index(r) for r in reports] == [None if c == "" else c for c in csv_column]
 
 
 @pytest.mark.parametrize(("report_id", "row_id", "expected"), [("c1", None, "c1"), (None, 7, "7"), (None, None, None)])

@@ -215,11 +215,6 @@ def _open_output(stack: ExitStack, name: str | None) -> TextIO:
     return stack.enter_context(open(name, "w", encoding="utf-8", newline="\n"))
 
 
-def _first_high_index(report: Report) -> int | None:
-    indices = [e.message_index for f in report.flags if f.severity in ("high", "critical") for e in f.evidence]
-    return min(indices) if indices else None
-
-
 CSV_COLUMNS = ("id", "source_file", "risk_level", "risk_score", "categories", "first_high_risk_message", "error")
 
 
@@ -227,7 +222,7 @@ def _csv_row(result: Report | ErrorReport, source: str | None) -> list[Any]:
     if isinstance(result, ErrorReport):
         return [result.id or "", source or "", "", "", "", "", result.error.message]
     return [result.id, source or "", result.risk_level, result.risk_score, ";".join(result.categories),
-            "" if _first_high_index(result) is None else _first_high_index(result), ""]
+            "" if result.first_high_risk_index is None else result.first_high_risk_index, ""]
 
 
 def _progress(total_hint: int | None, enabled: bool):  # noqa: ANN202

@@ -189,6 +189,12 @@ class Report(_Output):
     def categories(self) -> list[str]:
         return [f.category for f in self.flags]
 
+    @property
+    def first_high_risk_index(self) -> int | None:
+        """The earliest message cited by a high or critical flag (the CSV, HTML and Spark column)."""
+        indices = [e.message_index for f in self.flags if f.severity in ("high", "critical") for e in f.evidence]
+        return min(indices) if indices else None
+
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=False)
 

@@ -38,11 +38,6 @@ def stylesheet() -> str:
     return (importlib_resources.files("sextortion_flags.html") / "style.css").read_text(encoding="utf-8")
 
 
-def _first_high(report: Report) -> int | None:
-    indices = [e.message_index for f in report.flags if f.severity in ("high", "critical") for e in f.evidence]
-    return min(indices) if indices else None
-
-
 def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
@@ -58,7 +53,7 @@ class IndexRow:
 
 
 def index_row(ordinal: int, conversation: Conversation | None, report: Report, language: str) -> IndexRow:
-    first = _first_high(report)
+    first = report.first_high_risk_index
     if first is None:
         high = escape(strings.ui(language, "index.none"))
     else:

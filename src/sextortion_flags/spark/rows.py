@@ -41,8 +41,7 @@ def conversation_from_row(row: dict[str, Any]) -> dict[str, Any]:
 
 def first_high_index(report: Report) -> int | None:
     """Index of the earliest message cited by a high or critical flag (the CLI's CSV column)."""
-    indices = [e.message_index for f in report.flags if f.severity in ("high", "critical") for e in f.evidence]
-    return min(indices) if indices else None
+    return report.first_high_risk_index
 
 
 def _text_id(value: Any) -> str | None:
