@@ -39,3 +39,17 @@ def test_chunked_batches_give_the_reports_of_one_at_a_time() -> None:
     assert list(analyzer.analyze_many(items, chunksize=3)) == expected
     assert list(analyzer.analyze_many(items, n_jobs=2, chunksize=2)) == expected
     assert expected[2].error.type == "InputError" and expected[0].risk_level == "critical"
+
+
+def test_a_failing_classifier_batch_costs_only_error_lines(monkeypatch) -> None:
+    analyzer = Analyzer()
+
+    def broken(rows):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyzer.classifier, "transform", broken)
+    items = [conversation("ajoute moi sur snap", cid=f"c{i}") for i in range(3)]
+    results = list(analyzer.analyze_many(items, chunksize=3))
+    assert [r.id for r in results] == ["c0", "c1", "c2"]
+    assert all(r.error.type == "InternalError" for r in results)
+    assert analyzer.analyze_safely(items[0]).error.message == "RuntimeError"

@@ -318,11 +318,11 @@ class Analyzer:
         ready = [r for r in read if isinstance(r, tuple)]
         scored = None
         if ready and self.classifier is not None:
-            try:
-                scored = self._score(*(views for _, views, _ in ready))
-            except Exception:  # never expected; fall back to one conversation at a time
-                log.exception("batch scoring failed; scoring conversations one by one")
-                return [self.analyze_safely(item) for item in items]
+            scored = _safely(items[0] if len(items) == 1 else None, lambda: self._score(*(v for _, v, _ in ready)))
+            if isinstance(scored, ErrorReport):  # never expected: isolate the conversation that fails
+                if len(items) == 1:
+                    return [scored]
+                return [report for item in items for report in self.analyze_chunk([item])]
         out: list[Report | ErrorReport] = []
         for item, r in zip(items, read, strict=True):
             if isinstance(r, tuple):
