@@ -41,15 +41,8 @@ class PatternError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    kind: str  # "exact" | "prefix" | "suffix"
+    kind: str  # "exact" | "prefix" | "suffix" (matched through _TermTable)
     value: str
-
-    def test(self, word: str) -> bool:
-        if self.kind == "exact":
-            return word == self.value
-        if self.kind == "prefix":
-            return word.startswith(self.value)
-        return word.endswith(self.value)
 
 
 @dataclass(frozen=True, slots=True)
