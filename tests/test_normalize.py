@@ -91,8 +91,10 @@ def test_every_word_maps_back_to_original_text(text):
 def test_offsets_always_map_into_the_original(text):
     norm = normalize(text)
     n = len(norm.text)
-    if norm.starts is None:
-        assert norm.text == text.lower()
+    if norm.starts is None:  # identity offsets: character i of the text became character i
+        assert n == len(norm.text) == len(text)
+        assert all(len(fold_char(c)) == 1 for c in text)
+        assert norm.text == "".join(fold_char(c) for c in text) or text.isascii()
         return
     assert len(norm.starts) == len(norm.ends) == n
     for i in range(n):
@@ -100,6 +102,17 @@ def test_offsets_always_map_into_the_original(text):
     for m in re.finditer(r"\w+", norm.text):
         quote, start, end = norm.quote(m.start(), m.end())
         assert text[start:end] == quote
+
+
+def test_one_to_one_folding_keeps_identity_offsets_and_uneven_folding_does_not():
+    accented = normalize("Très Ù bien")
+    assert accented.text == "tres u bien" and accented.starts is None
+    assert accented.quote(5, 6) == ("Ù", 5, 6)
+    dropped = normalize("wh\u200bat Ù")  # a dropped character shifts everything after it
+    assert dropped.text == "what u" and dropped.starts is not None
+    assert dropped.quote(5, 6) == ("Ù", 6, 7)
+    emoji = normalize("é📸")
+    assert emoji.starts is not None and emoji.quote(0, 1) == ("é", 0, 1)
 
 
 @settings(max_examples=200, deadline=None)

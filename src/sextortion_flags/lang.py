@@ -34,28 +34,34 @@ def _languages_of_word() -> dict[str, tuple[str, ...]]:
     return {w: tuple(lang for lang in LATIN_LANGUAGES if w in table[lang]) for w in words}
 
 
+_ARABIZI_DIGITS = frozenset("2379")
+
+
 def detect(original: str, words: Iterable[str]) -> str | None:
     """Best guess for one message; None when it gives no evidence (a lone emoji, a number)."""
-    arabic = len(_ARABIC_LETTER.findall(original))
-    latin = len(_LATIN_LETTER.findall(original))
-    if arabic and arabic >= latin:
-        return "ar"
-    if not latin:
-        return None
-    scores: Counter[str] = Counter()
+    if original.isascii():  # most chat: no Arabic letters to count
+        if _LATIN_LETTER.search(original) is None:
+            return None
+    else:
+        arabic = len(_ARABIC_LETTER.findall(original))
+        if arabic and arabic >= len(_LATIN_LETTER.findall(original)):
+            return "ar"
+        if _LATIN_LETTER.search(original) is None:
+            return None
+    scores: dict[str, int] = {}
     index = _languages_of_word()
     for word in words:
         for lang in index.get(word, ()):
-            scores[lang] += 1
-    scores["ary"] += 2 * len(_ARABIZI.findall(original))
+            scores[lang] = scores.get(lang, 0) + 1
+    arabizi = 0 if _ARABIZI_DIGITS.isdisjoint(original) else len(_ARABIZI.findall(original))
+    scores["ary"] = scores.get("ary", 0) + 2 * arabizi  # OLDQUIRK
     if not scores:
         return None
-    ranked = scores.most_common()
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        # a tie between French and Darija is Darija written with French words
-        tied = {lang for lang, n in ranked if n == ranked[0][1]}
-        return "ary" if "ary" in tied else ranked[0][0]
-    return ranked[0][0]
+    best = max(scores.values())
+    tied = [lang for lang, n in scores.items() if n == best]
+    if len(tied) > 1:  # a tie between French and Darija is Darija written with French words
+        return "ary" if "ary" in tied else tied[0]
+    return tied[0]
 
 
 def conversation_language(message_languages: Iterable[str | None]) -> str | None:

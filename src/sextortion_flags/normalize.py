@@ -130,6 +130,37 @@ def _apply_edits(
     return "".join(out), new_starts, new_ends
 
 
+class _FoldTable(dict):
+    """Code point -> folded string for `str.translate`, filled on first sight of each character.
+
+    Characters that do not fold to exactly one character (dropped, or several like an emoji
+    token) are remembered in `uneven`: a text without any of them keeps identity offsets.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        if len(folded) != 1:
+            self.uneven.add(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """Step 1 in C when every character folds to one (offsets stay the identity: None), else the
+    per-character loop."""
+    folded = text.translate(_FOLD_TABLE)  # also registers the text's new characters
+    if _FOLD_TABLE.uneven.isdisjoint(text):
+        return folded, None, None
+    return fold_characters(text)
+
+
 def fold_characters(text: str) -> tuple[str, list[int], list[int]]:
     """Step 1: per-character folding with offsets."""
     out: list[str] = []
@@ -176,8 +207,13 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 
 
+_OBFUSCATION_CHARS = re.compile(r"[0-9@$!|€]")
+
+
 def obfuscation_edits(text: str) -> list[tuple[int, int, str]]:
     """Step 4: decode leetspeak into watched words, else arabizi digits inside words."""
+    if _OBFUSCATION_CHARS.search(text) is None:  # most messages: nothing to decode
+        return []
     watched = lexicon.watched_words()
     aliases = lexicon.aliases()
     edits = []
@@ -227,31 +263,39 @@ def _alias_of(word: str, aliases: dict[str, str]) -> str | None:
     return None
 
 
-_ALIAS_CACHE: dict[str, str | None] = {}
-_ALIAS_CACHE_LIMIT = 200_000
+@lru_cache(maxsize=1)
+def _alias_words() -> dict[str, str]:
+    """Every word that normalizes to an alias: the variants themselves and their clitic forms
+    ("fsnap", "للواتساب"), computed once, so a message costs one set test."""
+    table = lexicon.aliases()
+    candidates = set(table)
+    for key in table:
+        if len(key) >= 3:
+            candidates.update(clitic + key for clitic in (*_ARABIC_CLITICS, *_LATIN_CLITICS))
+    found = {word: _alias_of(word, table) for word in candidates}
+    return {word: canonical for word, canonical in found.items() if canonical is not None}
 
 
 def alias_edits(text: str) -> list[tuple[int, int, str]]:
     """Step 5: app abbreviations and spelling variants to one canonical word."""
-    aliases = lexicon.aliases()
-    cache = _ALIAS_CACHE  # per word (chat vocabulary repeats); the alias table never changes at run time
+    table = _alias_words()
+    if table.keys().isdisjoint(_WORD.findall(text)):
+        return []
     edits = []
     for m in _WORD.finditer(text):
-        word = m.group(0)
-        if word in cache:
-            canonical = cache[word]
-        else:
-            canonical = _alias_of(word, aliases)
-            if len(cache) >= _ALIAS_CACHE_LIMIT:
-                cache.clear()
-            cache[word] = canonical
+        canonical = table.get(m.group(0))
         if canonical is not None:
             edits.append((m.start(), m.end(), canonical))
     return edits
 
 
+_REPEATED_WORD = re.compile(r"(?<!\w)(\w+)\s+\1(?!\w)")
+
+
 def repetition_edits(text: str) -> list[tuple[int, int, str]]:
     """Step 6: "stp stp stp" -> "stp" (drops the repeats and the space before them)."""
+    if _REPEATED_WORD.search(text) is None:
+        return []
     edits = []
     previous = None
     prev_end = 0
@@ -278,7 +322,7 @@ def normalize(text: str, *, aliases: bool = True) -> Normalized:
         starts: list[int] | None = None
         ends: list[int] | None = None
     else:
-        norm, starts, ends = fold_characters(text)
+        norm, starts, ends = _fold(text)
     for step in _STEPS:
         if step is alias_edits and not aliases:
             continue
