@@ -60,3 +60,14 @@ def test_matcher_indexes_many_patterns():
         matcher.add(compile_pattern(f"{name(i)} ~2 end", i))
     found = matcher.find([name(7), "x", "end", name(8), "end"])
     assert sorted(m.key for m in found) == [7, 8]
+
+
+def test_patterns_are_anchored_on_their_rarest_required_slot():
+    matcher = PhraseMatcher()
+    matcher.add(compile_pattern("you|u ?really ~2 whatsapp", "a"))
+    matcher.add(compile_pattern("the ~3 video", "b"))
+    anchors = {term.value for term, term_id in matcher._terms.ids.items() if term_id in matcher._by_anchor}
+    assert anchors == {"whatsapp", "video"}  # never the function words "you", "u" or "the"
+    found = matcher.find(["add", "you", "on", "whatsapp", "the", "video", "you", "whatsapp"])
+    assert [(m.key, m.start_word, m.end_word) for m in found] == [("a", 1, 4), ("b", 4, 6), ("a", 6, 8)]
+    assert matcher.find(["you", "really", "the", "thing"]) == []

@@ -6,13 +6,16 @@ import pytest
 
 from sextortion_flags.normalize import normalize
 from sextortion_flags.rules.engine import RuleEngine
-from sextortion_flags.rules.prefilter import ARABIC, DIGIT, RegexPrefilter, required_literals
+from sextortion_flags.rules.prefilter import ARABIC, DIGIT, LONG_WORD, RegexPrefilter, required_literals
 
 
 @pytest.mark.parametrize(("pattern", "expected"), [
     (r"\bwestern\W+union\b", [{"western"}]),
     (r"(?:gift\s*card|carte\s+cadeau)", [{"gift", "carte"}, {"gift", "cadeau"}, {"card", "carte"}, {"card", "cadeau"}]),
-    (r"\b(?:bc1[a-z0-9]{20,60}|0x[a-f0-9]{40})\b", [{"bc1", "0x"}]),  # two letters when nothing longer is required
+    (r"\b(?:bc1[a-z0-9]{20,60}|0x[a-f0-9]{40})\b", [{"bc1", LONG_WORD}]),  # 40 hex digits: a long word
+    (r"\b(?:bc1[a-z0-9]{2,6}|0x[a-f0-9]{4})\b", [{"bc1", "0x"}]),  # two letters when nothing longer is required
+    (r"\bt[a-z1-9]{33}\b", [{LONG_WORD}]),
+    (r"\bt[a-z1-9 ]{33}\b", None),  # a space in the class: no long word is needed
     (r"(?<![\w@])@[a-z0-9_.]{3,30}\b", [{"@"}]),
     (r"[\u0621-\u064a]{2,}\s+(?:ok|yes)", [{ARABIC}]),
     (r"(?:a|b)\s+\w+", None),
@@ -55,3 +58,11 @@ def test_pseudo_literals_need_a_digit_or_an_arabic_letter():
     assert prefilter.candidates("نعم ok") == [1]
     assert prefilter.candidates("by western union") == [2]
     assert prefilter.candidates("nothing here") == []
+
+
+def test_long_word_pseudo_literal_needs_a_long_run_of_word_characters():
+    prefilter = RegexPrefilter([re.compile(r"\bt[a-z1-9]{33}\b"), re.compile(r"\b(?:bc1|tb1)[a-z0-9]{20,60}\b|bitcoin")])
+    assert prefilter.always == []
+    assert prefilter.candidates("send to t" + "a1" * 16 + "b now") == [0, 1]
+    assert prefilter.candidates("pay in bitcoin") == [1]
+    assert prefilter.candidates("a short message with no address at all") == []

@@ -66,7 +66,7 @@ def _engine_patterns() -> Iterator[tuple[str, re.Pattern]]:
     for language, compiled in engine._cues.items():
         for k, (cue, regex) in enumerate(compiled.regexes):
             yield f"cue:{language}:{cue.id}[{k}]", regex  # type: ignore[attr-defined]
-    ages, schools = age_patterns()
+    ages, schools, _prefilter = age_patterns()
     for k, regex in enumerate([*ages, *schools]):
         yield f"age_claims[{k}]", regex
 

@@ -15,9 +15,9 @@ Literals go through `normalize_term`, so "Wh@tsapp", "caméra" and "3afak" are w
 people write them. Normalization counts a word repeated back to back once ("stp stp" ->
 "stp"), so never write the same word twice in a row in a pattern.
 
-Compilation indexes every pattern by the words its first slot can match,
-so a message costs a few cached look-ups per word plus work on the rare candidates: the
-speed does not depend on how many rules there are (a spaCy `PhraseMatcher`-like design, kept
+Compilation indexes every pattern by the rarest of its required slots (its anchor), so a
+message costs a few cached look-ups per word plus work on the rare patterns it wakes: the
+speed hardly depends on how many rules there are (a spaCy `PhraseMatcher`-like design, kept
 here because slots, gaps and prefixes over *normalized* words are what rules need).
 """
 
@@ -196,22 +196,61 @@ class _CompiledSlot:
     gap_before: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    pattern: Pattern
+    slots: tuple[_CompiledSlot, ...]
+    first: frozenset[int]  # term ids that can start the first slot
+    gates: tuple[frozenset[int], ...]  # per other required slot: one of these ids must be in the message
+
+
+def _term_cost(term: Term, common: frozenset[str]) -> int:
+    """How often a term is expected in ordinary chat (higher: more often); picks each pattern's anchor."""
+    value = term.value
+    if term.kind != "exact":
+        return 40 if len(value) <= 3 else 8
+    if value in common:
+        return 100
+    if value.isdigit() or len(value) <= 2:
+        return 30
+    return 10 if len(value) == 3 else 1
+
+
 @dataclass
 class PhraseMatcher:
-    """Finds every pattern in a list of words; one index for all patterns."""
+    """Finds every pattern in a list of words; one index for all patterns.
+
+    Each pattern is indexed under its *anchor*: the required slot least likely to occur in
+    ordinary chat (function words and short words are likely, "whatsapp" is not), through the
+    rarest word of each of its alternatives. A message only wakes the patterns whose anchor it
+    contains; their other required slots are then tested as set intersections, and only the
+    survivors are matched slot by slot from each word that can start them.
+    """
 
     _terms: _TermTable = field(default_factory=_TermTable)
-    _by_first: dict[int, list[tuple[Pattern, tuple[_CompiledSlot, ...], tuple[frozenset[int], ...]]]] = field(
-        default_factory=lambda: defaultdict(list))
+    _entries: list[_Entry] = field(default_factory=list)
+    _by_anchor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     size: int = 0
 
     def add(self, pattern: Pattern) -> None:
+        from sextortion_flags.lang import common_words
+
+        common = common_words()
         slots = tuple(self._compile_slot(slot) for slot in pattern.slots)
-        # Each later required slot needs one of these term ids somewhere in the message: a cheap
-        # test that drops most candidates started by a common first word before any backtracking.
-        required = tuple(slot.single | frozenset(slot.multi) for slot in slots[1:] if not slot.optional)
-        for first in {self._terms.id_of(alternative[0]) for alternative in pattern.slots[0].alternatives}:
-            self._by_first[first].append((pattern, slots, required))
+        required = [k for k, slot in enumerate(pattern.slots) if k == 0 or not slot.optional]
+        gates: dict[int, frozenset[int]] = {}
+        costs: dict[int, int] = {}
+        for k in required:
+            rarest = [min(alternative, key=lambda term: _term_cost(term, common))
+                      for alternative in pattern.slots[k].alternatives]
+            gates[k] = frozenset(self._terms.id_of(term) for term in rarest)
+            costs[k] = sum(_term_cost(term, common) for term in rarest)
+        anchor = min(required, key=lambda k: (costs[k], k))
+        first = slots[0].single | frozenset(slots[0].multi)
+        index = len(self._entries)
+        self._entries.append(_Entry(pattern, slots, first, tuple(gates[k] for k in required if k != anchor)))
+        for term_id in gates[anchor]:
+            self._by_anchor[term_id].append(index)
         self.size += 1
 
     def _compile_slot(self, slot: Slot) -> _CompiledSlot:
@@ -229,25 +268,38 @@ class PhraseMatcher:
         table = self._terms
         termsets = [table.of(word) for word in words]
         present: set[int] = set().union(*termsets)
+        if not present:
+            return []
+        by_anchor = self._by_anchor
+        woken: set[int] = set()
+        for term_id in present:
+            found = by_anchor.get(term_id)
+            if found is not None:
+                woken.update(found)
+        if not woken:
+            return []
+        entries = self._entries
+        positions: dict[int, list[int]] | None = None
         matches: list[Match] = []
-        seen: set[tuple[int, int]] = set()
-        by_first = self._by_first
-        for i, ids in enumerate(termsets):
-            if not ids:
-                continue
-            for term_id in ids:
-                for pattern, slots, required in by_first.get(term_id, ()):
-                    key = (id(pattern), i)
-                    if key in seen:
-                        continue
-                    for ids_needed in required:
-                        if present.isdisjoint(ids_needed):
-                            break
-                    else:
-                        end = _match_slots(slots, 0, termsets, i, first=True)
-                        if end is not None:
-                            seen.add(key)
-                            matches.append(Match(pattern.key, pattern.source, i, end))
+        for index in sorted(woken):
+            entry = entries[index]
+            for gate in entry.gates:
+                if present.isdisjoint(gate):
+                    break
+            else:
+                starters = entry.first.intersection(present)
+                if not starters:
+                    continue
+                if positions is None:
+                    positions = defaultdict(list)
+                    for i, ids in enumerate(termsets):
+                        for term_id in ids:
+                            positions[term_id].append(i)
+                starts = sorted({i for term_id in starters for i in positions[term_id]})
+                for i in starts:
+                    end = _match_slots(entry.slots, 0, termsets, i, first=True)
+                    if end is not None:
+                        matches.append(Match(entry.pattern.key, entry.pattern.source, i, end))
         matches.sort(key=lambda m: m.start_word)
         return matches
 

@@ -10,6 +10,7 @@ literal always runs. The result is exactly the same matches, only faster.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -19,9 +20,13 @@ import ahocorasick
 MIN_LITERAL = 3
 """Shorter literals are too common to filter much; two letters are used only when nothing longer is required."""
 
-DIGIT, ARABIC = "\x00digit", "\x00arabic"
-"""Pseudo-literals for a required digit or Arabic letter: cheap to test, and they keep regexes
-such as phone numbers or amounts ("\\d{3,}") out of messages without digits."""
+DIGIT, ARABIC, LONG_WORD = "\x00digit", "\x00arabic", "\x00long"
+"""Pseudo-literals for a required digit, Arabic letter or long run of word characters: cheap to
+test, and they keep regexes such as phone numbers or amounts ("\\d{3,}") out of messages without
+digits, and wallet addresses ("t[a-z0-9]{33}") out of messages without a long word."""
+PSEUDO = (DIGIT, ARABIC, LONG_WORD)
+LONG_RUN = 16
+"""A repeat of at least this many word characters requires a LONG_WORD."""
 _RARE_CHARACTERS = frozenset("@$€£+#")
 _PSEUDO_RANK = 3
 
@@ -52,12 +57,12 @@ def _required(pattern: str, flags: int, minimum: int) -> list[frozenset[str]]:
         return []
     sets = _sequence(list(tree), minimum)
     if tree.state.flags & re.IGNORECASE:
-        sets = [{lit if lit in (DIGIT, ARABIC) else lit.lower() for lit in found} for found in sets]
+        sets = [{lit if lit in PSEUDO else lit.lower() for lit in found} for found in sets]
     return list(dict.fromkeys(frozenset(found) for found in sets))
 
 
 def _rank(literals: set[str]) -> tuple[int, int]:
-    return min(_PSEUDO_RANK if lit in (DIGIT, ARABIC) else len(lit) for lit in literals), -len(literals)
+    return min(_PSEUDO_RANK if lit in PSEUDO else len(lit) for lit in literals), -len(literals)
 
 
 def _best(sets: list[set[str]]) -> set[str] | None:
@@ -96,7 +101,10 @@ def _node(op: object, arg: object, minimum: int) -> list[set[str]]:
         return [union]
     if op in _REPEATS:
         low, _high, item = arg  # type: ignore[misc]
-        return _sequence(list(item), minimum) if low >= 1 else []
+        items = list(item)
+        if low >= LONG_RUN and len(items) == 1 and _word_only(*items[0]):
+            return [{LONG_WORD}]
+        return _sequence(items, minimum) if low >= 1 else []
     if op is sre.IN:
         found = _class(arg)  # type: ignore[arg-type]
         return [found] if found else []
@@ -116,6 +124,25 @@ def _class(items: list[tuple[object, object]]) -> set[str] | None:
     return kinds if len(kinds) == 1 else None
 
 
+def _word_only(op: object, arg: Any) -> bool:
+    """A character class (or character) that matches ASCII letters, digits or "_" only, all `\\w`."""
+    if op is sre.LITERAL:
+        return chr(arg).isascii() and (chr(arg).isalnum() or chr(arg) == "_")
+    if op is not sre.IN:
+        return False
+    for item_op, item_arg in arg:
+        if item_op is sre.LITERAL:
+            if not _word_only(item_op, item_arg):
+                return False
+        elif item_op is sre.RANGE:
+            low, high = item_arg
+            if not any(ord(a) <= low and high <= ord(b) for a, b in (("0", "9"), ("a", "z"), ("A", "Z"))):
+                return False
+        elif not (item_op is sre.CATEGORY and item_arg in (sre.CATEGORY_DIGIT, sre.CATEGORY_WORD)):
+            return False
+    return True
+
+
 def _is_digit_item(op: object, arg: Any) -> bool:
     if op is sre.CATEGORY:
         return arg is sre.CATEGORY_DIGIT
@@ -126,50 +153,65 @@ def _is_digit_item(op: object, arg: Any) -> bool:
 
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_HAS_LONG_WORD = re.compile(rf"\w{{{LONG_RUN}}}")
+_ENTRIES = itemgetter(1)
 
 
 class RegexPrefilter:
     """Which of a list of regexes may match a text, decided by their required literals.
 
     A regex is kept when each of its (up to two) required literal sets has a literal in the text.
+    Each literal posts three tuples of regex indices: regexes it alone lets through (one set),
+    and regexes for which it fills the first or the second of two sets; a text's candidates are
+    the first, plus the regexes both of whose sets were filled, computed with set operations.
     """
 
     def __init__(self, regexes: list[re.Pattern[str]]) -> None:
         self.always: list[int] = []
         self._automaton = ahocorasick.Automaton()
-        postings: dict[str, list[tuple[int, int]]] = {}
-        self._full: dict[int, int] = {}
+        postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        self._filtered = 0
         for index, regex in enumerate(regexes):
             sets = required_literal_sets(regex.pattern, regex.flags & ~re.UNICODE)
             if not sets:
                 self.always.append(index)
                 continue
-            self._full[index] = (1 << len(sets)) - 1
+            self._filtered += 1
             for bit, literals in enumerate(sets):
+                slot = 0 if len(sets) == 1 else bit + 1
                 for literal in literals:
-                    postings.setdefault(literal, []).append((index, 1 << bit))
-        self._pseudo = {key: tuple(postings.pop(key, ())) for key in (DIGIT, ARABIC)}
-        for literal, entries in postings.items():
-            self._automaton.add_word(literal, tuple(entries))
-        self._has_words = bool(postings)
+                    postings.setdefault(literal, ([], [], []))[slot].append(index)
+        frozen = {literal: tuple(tuple(part) for part in parts) for literal, parts in postings.items()}
+        self._pseudo = {key: frozen.pop(key, None) for key in PSEUDO}
+        for literal, parts in frozen.items():
+            self._automaton.add_word(literal, parts)
+        self._has_words = bool(frozen)
         if self._has_words:
             self._automaton.make_automaton()
 
     def candidates(self, text: str) -> list[int]:
         """Indices of the regexes worth running on `text`, in their original order."""
-        if not self._full:
+        if not self._filtered:
             return self.always
-        seen: set[tuple[tuple[int, int], ...]] = set()
+        seen: set[tuple[tuple[int, ...], ...]] = set()
         if self._has_words:
-            seen.update(entries for _end, entries in self._automaton.iter(text))
-        if self._pseudo[DIGIT] and _HAS_DIGIT.search(text):
-            seen.add(self._pseudo[DIGIT])
-        if self._pseudo[ARABIC] and _HAS_ARABIC.search(text):
-            seen.add(self._pseudo[ARABIC])
-        masks: dict[int, int] = {}
-        for entries in seen:
-            for index, bit in entries:
-                masks[index] = masks.get(index, 0) | bit
-        full = self._full
-        found = [index for index, mask in masks.items() if mask == full[index]]
-        return sorted(self.always + found)
+            seen.update(map(_ENTRIES, self._automaton.iter(text)))
+        pseudo = self._pseudo
+        if pseudo[DIGIT] and _HAS_DIGIT.search(text):
+            seen.add(pseudo[DIGIT])
+        if pseudo[ARABIC] and _HAS_ARABIC.search(text):
+            seen.add(pseudo[ARABIC])
+        if pseudo[LONG_WORD] and _HAS_LONG_WORD.search(text):
+            seen.add(pseudo[LONG_WORD])
+        if not seen:
+            return self.always
+        found: set[int] = set(self.always)
+        first: set[int] = set()
+        second: set[int] = set()
+        for alone, one, two in seen:
+            found.update(alone)
+            first.update(one)
+            second.update(two)
+        if first and second:
+            found.update(first & second)
+        return sorted(found)

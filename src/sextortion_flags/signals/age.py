@@ -14,6 +14,7 @@ from functools import cache
 
 from sextortion_flags.findings import Finding
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
+from sextortion_flags.rules.prefilter import RegexPrefilter
 from sextortion_flags.signals.view import MessageView
 
 ADULT_AGE = 18
@@ -35,30 +36,38 @@ class AgeClaim:
 
 
 @cache
-def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], RegexPrefilter]:
+    """Age patterns, school-level patterns, and the prefilter that tells which of them may match."""
     data = load_yaml(RESOURCE_ROOT / "lexicon" / "age_claims.yaml")
-    return [re.compile(p) for p in data["ages"]], [re.compile(p) for p in data["school"]]
+    ages = [re.compile(p) for p in data["ages"]]
+    schools = [re.compile(p) for p in data["school"]]
+    return ages, schools, RegexPrefilter(ages + schools)
 
 
 def age_claims(views: Sequence[MessageView]) -> list[AgeClaim]:
-    ages, schools = _patterns()
+    ages, schools, prefilter = _patterns()
     claims = []
     for view in views:
         if view.norm is None:
             continue
         text = view.norm.text
-        if not any(ch.isdigit() for ch in text) and not any(p.search(text) for p in schools):
+        candidates = prefilter.candidates(text)
+        if not candidates:  # most messages: no literal any claim needs
             continue
-        seen = False
-        for pattern in ages:
-            for m in pattern.finditer(text):
+        n_ages = len(ages)
+        for index in candidates:  # the first age pattern that matches gives all its claims
+            if index >= n_ages:
+                break
+            found = list(ages[index].finditer(text))
+            for m in found:
                 quote, start, end = view.norm.quote(m.start(), m.end())
                 claims.append(AgeClaim(view.index, view.sender, int(m.group("age")), quote, start, end))
-                seen = True
-            if seen:
+            if found:
                 break
-        for pattern in schools:
-            m = pattern.search(text)
+        for index in candidates:  # then the first school level
+            if index < n_ages:
+                continue
+            m = schools[index - n_ages].search(text)
             if m:
                 quote, start, end = view.norm.quote(m.start(), m.end())
                 claims.append(AgeClaim(view.index, view.sender, None, quote, start, end))
