@@ -150,3 +150,33 @@ def test_compiled_model_with_a_pickled_object_is_refused(tmp_path):
     np.savez(path, meta=np.array([{"format": 1}], dtype=object))  # an object array is stored as a pickle
     with pytest.raises(ModelFileError, match="not a loadable compiled model"):
         MessageClassifier.load(path)
+
+
+def test_fast_scorer_matches_scikit_learn_for_trigrams_and_unigram_only_blocks():
+    """Blocks the shipped model does not use (word trigrams, bigrams only) still give the pipeline's numbers."""
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import Pipeline
+
+    from sextortion_flags.classifier.linear import LinearScorer
+
+    texts = ["send the photo now", "send it now or else", "the photo or the video", "pay now or else",
+             "hello there friend", "see you at the photo club", "now now now send", "or else the video goes out"]
+    rows = [(t, texts[i - 1] if i else "") for i, t in enumerate(texts)]
+    labels = np.array([[i % 2, (i // 2) % 2] for i in range(len(texts))])
+    features = ColumnTransformer([
+        ("tri", TfidfVectorizer(lowercase=False, ngram_range=(1, 3), sublinear_tf=True), 0),
+        ("bi", TfidfVectorizer(lowercase=False, ngram_range=(2, 2), sublinear_tf=True), 0),
+        ("prev", TfidfVectorizer(lowercase=False, analyzer="char_wb", ngram_range=(2, 3), sublinear_tf=True), 1),
+    ], transformer_weights={"tri": 1.0, "bi": 0.5, "prev": 0.3})
+    pipeline = Pipeline([("features", features), ("classifier", OneVsRestClassifier(LogisticRegression()))])
+    pipeline.fit(rows, labels)
+    scorer = LinearScorer.from_pipeline(pipeline)
+    unseen = [*rows, ("send the video or else", "hi"), ("", ""), ("zzz qqq", "zzz")]
+    expected = pipeline[0].transform(unseen)
+    got = scorer.transform(unseen)
+    assert abs(got - expected).max() < 1e-9
+    assert np.abs(scorer.predict_proba(got) - pipeline.predict_proba(unseen)).max() < 1e-9

@@ -17,6 +17,7 @@ pipeline.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -44,6 +45,17 @@ class _Block:
     def __post_init__(self) -> None:
         self.vocabulary = {term: i for i, term in enumerate(self.terms)}
         self.tokens = re.compile(self.token_pattern)
+        # Feature ids (offset included) of unigrams and of bigrams keyed by their two tokens: a
+        # text's ids are then dictionary look-ups mapped in C, with -1 for what is not in the vocabulary.
+        self.unigram_ids: dict[str, int] = {}
+        self.bigram_ids: dict[tuple[str, str], int] = {}
+        for term, i in self.vocabulary.items():
+            parts = term.split(" ")
+            if len(parts) == 1:
+                self.unigram_ids[term] = self.offset + i
+            elif len(parts) == 2:
+                self.bigram_ids[(parts[0], parts[1])] = self.offset + i
+        self.char_ids = _CharIds(self) if self.analyzer == "char_wb" else None
 
     def words(self, text: str) -> list[str]:
         """scikit-learn's word analyzer (no lowercasing, no stop words): tokens, then n-grams."""
@@ -55,10 +67,38 @@ class _Block:
         return grams
 
 
+class _CharIds(dict):
+    """Word -> feature ids of its char_wb n-grams with repeats (scikit-learn's _char_wb_ngrams),
+    computed on first sight (chat vocabulary repeats) and read with `map(ids.__getitem__, words)`."""
+
+    LIMIT = 200_000
+
+    def __init__(self, block: _Block) -> None:
+        super().__init__()
+        self.block = block
+
+    def __missing__(self, word: str) -> tuple[int, ...]:
+        block = self.block
+        padded = f" {word} "
+        size = len(padded)
+        low, high = block.ngram_range
+        ids = []
+        vocabulary, offset = block.vocabulary, block.offset
+        for n in range(low, high + 1):
+            for start in range(max(size - n + 1, 1)):
+                index = vocabulary.get(padded[start:start + n])
+                if index is not None:
+                    ids.append(offset + index)
+            if size <= n:  # a short word counts once
+                break
+        if len(self) >= self.LIMIT:
+            self.clear()
+        found = self[word] = tuple(ids)
+        return found
+
+
 class LinearScorer:
     """Sparse features and per-category probabilities of (text, previous text) rows."""
-
-    _CACHE_LIMIT = 200_000
 
     def __init__(self, blocks: list[_Block], coef: np.ndarray, intercept: np.ndarray) -> None:
         self.blocks = blocks
@@ -71,7 +111,6 @@ class LinearScorer:
         self._weights = np.array([block.weight for block in blocks])
         self.feature_names = [term for block in blocks for term in block.terms]
         self.feature_kinds = [block.name for block in blocks for _ in block.terms]
-        self._char_cache: dict[str, tuple[int, ...]] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -131,57 +170,43 @@ class LinearScorer:
 
     # ------------------------------------------------------------------ scoring
 
-    def _char_ids(self, block: _Block, word: str) -> tuple[int, ...]:
-        """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams)."""
-        found = self._char_cache.get(word)
-        if found is not None:
-            return found
-        padded = f" {word} "
-        size = len(padded)
-        low, high = block.ngram_range
-        ids = []
-        vocabulary, offset = block.vocabulary, block.offset
-        for n in range(low, high + 1):
-            for start in range(max(size - n + 1, 1)):
-                index = vocabulary.get(padded[start:start + n])
-                if index is not None:
-                    ids.append(offset + index)
-            if size <= n:  # a short word counts once
-                break
-        found = tuple(ids)
-        if len(self._char_cache) >= self._CACHE_LIMIT:
-            self._char_cache.clear()
-        self._char_cache[word] = found
-        return found
-
     def transform(self, rows: Sequence[Sequence[str]]) -> csr_matrix:
         """CSR features of rows (text, previous text), identical to the pipeline's first step.
 
-        Python only collects which vocabulary entries occur; counting, sublinear tf, idf, the L2
-        norm of each block and the block weights are computed for the whole batch in numpy.
+        Python only maps tokens to vocabulary ids (dictionary look-ups run by `map`, -1 when a
+        token is not in the vocabulary); counting, sublinear tf, idf, the L2 norm of each block
+        and the block weights are computed for the whole batch in numpy.
         """
         occurrences: list[int] = []
         lengths: list[int] = []
+        chain = itertools.chain.from_iterable
         for row in rows:
             for block in self.blocks:
                 before = len(occurrences)
                 text = row[block.column]
-                if block.analyzer == "char_wb":
-                    cache = self._char_cache
-                    for word in text.split():  # what scikit-learn's whitespace collapsing + split gives
-                        ids = cache.get(word)
-                        occurrences.extend(ids if ids is not None else self._char_ids(block, word))
-                else:
+                if block.char_ids is not None:  # scikit-learn's char_wb: whitespace-split words
+                    occurrences.extend(chain(map(block.char_ids.__getitem__, text.split())))
+                elif block.ngram_range[1] > 2:  # not in the shipped model: the general n-gram path
                     vocabulary, offset = block.vocabulary, block.offset
-                    occurrences.extend(offset + i for g in block.words(text)
-                                       if (i := vocabulary.get(g)) is not None)
+                    occurrences.extend(offset + vocabulary.get(g, -1 - offset) for g in block.words(text))
+                else:
+                    tokens = block.tokens.findall(text)
+                    low, high = block.ngram_range
+                    if low <= 1:
+                        occurrences.extend(map(block.unigram_ids.get, tokens, itertools.repeat(-1)))
+                    if low <= 2 <= high and len(tokens) > 1:
+                        occurrences.extend(map(block.bigram_ids.get, zip(tokens, tokens[1:], strict=False),
+                                               itertools.repeat(-1)))
                 lengths.append(len(occurrences) - before)
         n_rows, n_blocks = len(rows), len(self.blocks)
-        if not occurrences:
-            return csr_matrix((n_rows, self.n_features), dtype=np.float64)
+        ids = np.asarray(occurrences, dtype=np.int64)
         groups = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        keys, counts = np.unique(groups * self.n_features + np.asarray(occurrences, dtype=np.int64),
-                                 return_counts=True)
+        known = ids >= 0
+        if not known.all():
+            ids, groups = ids[known], groups[known]
+        if not ids.size:
+            return csr_matrix((n_rows, self.n_features), dtype=np.float64)
+        keys, counts = np.unique(groups * self.n_features + ids, return_counts=True)
         group, feature = np.divmod(keys, self.n_features)
         values = (1.0 + np.log(counts)) * self._idf[feature]
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=len(lengths)))

@@ -48,6 +48,7 @@ class MessageClassifier:
         if len(classes) != scorer.coef.shape[1]:
             raise ModelFileError("the model's categories do not match its model card")
         self.categories: tuple[str, ...] = tuple(classes)
+        self._is_word = np.array([kind == "word" for kind in scorer.feature_kinds], dtype=bool)
 
     @classmethod
     def load(cls, path: str | Path) -> MessageClassifier:
@@ -73,18 +74,20 @@ class MessageClassifier:
     def top_ngrams(self, features: Any, row: int, category: str, k: int = 3) -> list[str]:
         """The word n-grams of the message that pushed this category's score up the most."""
         coef = self.scorer.coef[:, self.categories.index(category)]
-        names, kinds = self.scorer.feature_names, self.scorer.feature_kinds
+        names = self.scorer.feature_names
         start, end = features.indptr[row], features.indptr[row + 1]
         indices, values = features.indices[start:end], features.data[start:end]
         contributions = values * coef[indices]
-        order = np.argsort(-contributions)
+        # words read better than char n-grams: the positive word features, strongest first
+        words = np.flatnonzero((contributions > 0) & self._is_word[indices])
         out: list[str] = []
-        for j in order:
-            if contributions[j] <= 0 or len(out) >= k:
-                break
+        for j in words[np.argsort(-contributions[words], kind="stable")]:
             name = names[indices[j]]
-            if kinds[indices[j]] == "word" and _telling(name):  # words read better than char n-grams
+            if _telling(name):
                 out.append(name)
+                if len(out) >= k:
+                    break
         if not out:  # only character n-grams: show the strongest, trimmed
+            order = np.argsort(-contributions, kind="stable")
             out = [names[indices[j]].strip() for j in order[:k] if contributions[j] > 0]
         return out
