@@ -27,12 +27,6 @@ def _function_words() -> dict[str, frozenset[str]]:
 
 
 @cache
-def common_words() -> frozenset[str]:
-    """The function words of every language: the words any chat is full of."""
-    return frozenset(word for words in _function_words().values() for word in words)
-
-
-@cache
 def _languages_of_word() -> dict[str, tuple[str, ...]]:
     """Function word -> the Latin-script languages it belongs to (one look-up per word)."""
     table = _function_words()

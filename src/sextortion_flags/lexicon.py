@@ -50,3 +50,16 @@ def watched_words() -> frozenset[str]:
     """Words worth decoding from leetspeak: the canonical aliases plus a watched list."""
     data = load_yaml(RESOURCE_ROOT / "lexicon" / "watched.yaml")
     return frozenset(str(w) for w in data["words"]) | frozenset(aliases()) | frozenset(aliases().values())
+
+
+@cache
+def word_frequencies() -> dict[str, int]:
+    """Normalized word -> number of corpus messages using it (`scripts/word_frequencies.py`); the
+    rule matcher reads it to index each pattern under its rarest slot."""
+    table: dict[str, int] = {}
+    text = (RESOURCE_ROOT / "lexicon" / "word_frequency.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, count = line.partition("\t")
+        if word and not word.startswith("#") and count.isdigit():
+            table[word] = int(count)
+    return table

@@ -23,6 +23,7 @@ here because slots, gaps and prefixes over *normalized* words are what rules nee
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -204,51 +205,71 @@ class _Entry:
     gates: tuple[frozenset[int], ...]  # per other required slot: one of these ids must be in the message
 
 
-def _term_cost(term: Term, common: frozenset[str]) -> int:
-    """How often a term is expected in ordinary chat (higher: more often); picks each pattern's anchor."""
-    value = term.value
-    if term.kind != "exact":
-        return 40 if len(value) <= 3 else 8
-    if value in common:
-        return 100
-    if value.isdigit() or len(value) <= 2:
-        return 30
-    return 10 if len(value) == 3 else 1
+class _Rarity:
+    """How many corpus messages a term would match (`lexicon.word_frequencies`), plus one: the
+    matcher's measure of how often a slot wakes up. Prefixes and suffixes add up every word
+    they cover."""
+
+    def __init__(self) -> None:
+        from sextortion_flags.lexicon import word_frequencies
+
+        self.counts = word_frequencies()
+        self.words = sorted(self.counts)
+        self.reversed = sorted(word[::-1] for word in self.counts)
+        self._memo: dict[Term, int] = {}
+
+    def __call__(self, term: Term) -> int:
+        found = self._memo.get(term)
+        if found is None:
+            if term.kind == "exact":
+                found = self.counts.get(term.value, 0)
+            elif term.kind == "prefix":
+                found = sum(self.counts[w] for w in _with_prefix(self.words, term.value))
+            else:
+                found = sum(self.counts[w[::-1]] for w in _with_prefix(self.reversed, term.value[::-1]))
+            found = self._memo[term] = found + 1
+        return found
+
+
+def _with_prefix(ordered: list[str], prefix: str) -> list[str]:
+    start = bisect.bisect_left(ordered, prefix)
+    end = bisect.bisect_left(ordered, prefix + "\U0010ffff")
+    return ordered[start:end]
 
 
 @dataclass
 class PhraseMatcher:
     """Finds every pattern in a list of words; one index for all patterns.
 
-    Each pattern is indexed under its *anchor*: the required slot least likely to occur in
-    ordinary chat (function words and short words are likely, "whatsapp" is not), through the
-    rarest word of each of its alternatives. A message only wakes the patterns whose anchor it
+    Each pattern is indexed under its *anchor*: the required slot least likely to occur in a
+    message (by corpus word frequencies: "je" and "photo" are frequent, "whatsapp" less so),
+    through the rarest word of each of its alternatives; its other required slots are tested
+    rarest first. A message only wakes the patterns whose anchor it
     contains; their other required slots are then tested as set intersections, and only the
     survivors are matched slot by slot from each word that can start them.
     """
 
     _terms: _TermTable = field(default_factory=_TermTable)
+    _rarity: _Rarity = field(default_factory=_Rarity)
     _entries: list[_Entry] = field(default_factory=list)
     _by_anchor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     size: int = 0
 
     def add(self, pattern: Pattern) -> None:
-        from sextortion_flags.lang import common_words
-
-        common = common_words()
+        rarity = self._rarity
         slots = tuple(self._compile_slot(slot) for slot in pattern.slots)
         required = [k for k, slot in enumerate(pattern.slots) if k == 0 or not slot.optional]
         gates: dict[int, frozenset[int]] = {}
         costs: dict[int, int] = {}
         for k in required:
-            rarest = [min(alternative, key=lambda term: _term_cost(term, common))
-                      for alternative in pattern.slots[k].alternatives]
+            rarest = [min(alternative, key=rarity) for alternative in pattern.slots[k].alternatives]
             gates[k] = frozenset(self._terms.id_of(term) for term in rarest)
-            costs[k] = sum(_term_cost(term, common) for term in rarest)
-        anchor = min(required, key=lambda k: (costs[k], k))
+            costs[k] = sum(map(rarity, rarest))
+        by_rarity = sorted(required, key=lambda k: (costs[k], k))
+        anchor = by_rarity[0]
         first = slots[0].single | frozenset(slots[0].multi)
         index = len(self._entries)
-        self._entries.append(_Entry(pattern, slots, first, tuple(gates[k] for k in required if k != anchor)))
+        self._entries.append(_Entry(pattern, slots, first, tuple(gates[k] for k in by_rarity[1:])))
         for term_id in gates[anchor]:
             self._by_anchor[term_id].append(index)
         self.size += 1
