@@ -5,7 +5,7 @@ import re
 import pytest
 
 from sextortion_flags.normalize import normalize
-from sextortion_flags.rules.engine import RuleEngine
+from sextortion_flags.rules.engine import RuleEngine, Words
 from sextortion_flags.rules.prefilter import ARABIC, DIGIT, LONG_WORD, RegexPrefilter, required_literals
 
 
@@ -66,3 +66,23 @@ def test_long_word_pseudo_literal_needs_a_long_run_of_word_characters():
     assert prefilter.candidates("send to t" + "a1" * 16 + "b now") == [0, 1]
     assert prefilter.candidates("pay in bitcoin") == [1]
     assert prefilter.candidates("a short message with no address at all") == []
+
+
+def test_quotation_marks_are_literals_so_quote_cues_skip_most_messages():
+    quoted = [re.compile(r"«[^»\n]{1,400}»"), re.compile(r"(?m)^>[^\n]{0,400}"), re.compile(r'"[^"\n]{1,400}"')]
+    prefilter = RegexPrefilter(quoted)
+    assert prefilter.always == []
+    assert prefilter.candidates("il a dit « envoie » hier") == [0]
+    assert prefilter.candidates("> forwarded line") == [1]
+    assert prefilter.candidates('he said "send it"') == [2]
+    assert prefilter.candidates("no quotes at all") == []
+
+
+def test_cues_of_several_languages_are_listed_language_by_language():
+    engine = RuleEngine()
+    norm = normalize("mdr je rigole, ne pas envoyer")
+    spans = engine._cue_spans(norm, Words.of(norm.text), ("ary", "fr"))
+    languages = [span.key.id.split("/")[0] for span in spans]
+    order = {"ary": 0, "fr": 1, "xx": 2}
+    assert languages == sorted(languages, key=order.__getitem__)
+    assert "fr" in languages

@@ -148,6 +148,7 @@ class RuleEngine:
             for cue in cues:
                 compiled.add(cue, cue.patterns, cue.regex)
             self._cues[language] = compiled
+        self._cue_sets: dict[tuple[str, ...], tuple[_Compiled, dict[int, int]]] = {}
 
     @property
     def languages(self) -> list[str]:
@@ -177,19 +178,31 @@ class RuleEngine:
 
     def _cue_spans(self, norm: Normalized, words: Words, languages: tuple[str, ...]) -> list[_Span]:
         """Cue matches of a message (memoized: rules, the model's evidence and the refusal check ask
-        about the same message)."""
+        about the same message), language by language as listed, then `xx`."""
         key = (norm.text, languages)
         spans = self._cue_memo.get(key)
         if spans is None:
-            spans = []
-            for language in (*languages, "xx"):
-                compiled = self._cues.get(language)
-                if compiled is not None:
-                    spans.extend(compiled.spans(norm.text, words))
+            compiled, rank = self._cue_set(languages)
+            spans = compiled.spans(norm.text, words)
+            if len(spans) > 1:  # one pass over all the languages' cues; listed in language order
+                spans.sort(key=lambda span: rank[id(span.key)])
             if len(self._cue_memo) >= 4096:
                 self._cue_memo.clear()
             self._cue_memo[key] = spans
         return spans
+
+    def _cue_set(self, languages: tuple[str, ...]) -> tuple[_Compiled, dict[int, int]]:
+        """The cues of `languages` and `xx` in one index (built once per combination), and each cue's
+        rank (its language's position, then phrase patterns before regexes) for ordering matches."""
+        found = self._cue_sets.get(languages)
+        if found is None:
+            compiled, rank = _Compiled(), {}
+            for position, language in enumerate(dict.fromkeys((*languages, "xx"))):
+                for cue in self.cues.get(language, []):
+                    compiled.add(cue, cue.patterns, cue.regex)
+                    rank[id(cue)] = position
+            found = self._cue_sets[languages] = (compiled, rank)
+        return found
 
     def message_cues(self, norm: Normalized, languages: tuple[str, ...]) -> list[tuple[Cue, str]]:
         """Cues that speak for a whole message (news, reported speech, jokes...), with their quotes.

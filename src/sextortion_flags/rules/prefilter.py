@@ -27,7 +27,7 @@ digits, and wallet addresses ("t[a-z0-9]{33}") out of messages without a long wo
 PSEUDO = (DIGIT, ARABIC, LONG_WORD)
 LONG_RUN = 16
 """A repeat of at least this many word characters requires a LONG_WORD."""
-_RARE_CHARACTERS = frozenset("@$€£+#")
+_RARE_CHARACTERS = frozenset("@$€£+#«»\"“”>")
 _PSEUDO_RANK = 3
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
