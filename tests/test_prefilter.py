@@ -86,3 +86,18 @@ def test_cues_of_several_languages_are_listed_language_by_language():
     order = {"ary": 0, "fr": 1, "xx": 2}
     assert languages == sorted(languages, key=order.__getitem__)
     assert "fr" in languages
+
+
+def test_up_to_three_sets_and_short_literals_when_only_a_digit_was_required():
+    from sextortion_flags.rules.prefilter import required_literal_sets
+
+    sets = required_literal_sets(r"\d{2,6} ?(?:now\b|rn\b|or\b|asap)")  # min-3 reading: a digit only
+    assert {DIGIT} in [set(s) for s in sets]
+    assert any({"rn", "or"} <= set(s) for s in sets)
+    prefilter = RegexPrefilter([re.compile(r"\bpay\b[^.]{0,20}\bwestern\b[^.]{0,20}\bunion\b")])
+    assert prefilter.candidates("pay by western union") == [0]
+    assert prefilter.candidates("pay by western") == []  # all three sets are needed
+    assert prefilter.candidates("union western") == []
+    digits = RegexPrefilter([re.compile(r"\d{2,6} ?(?:now\b|rn\b|or\b|asap)")])
+    assert digits.candidates("500 rn") == [0]
+    assert digits.candidates("500 euros merci") == []  # a digit alone no longer wakes it

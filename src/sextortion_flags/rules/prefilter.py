@@ -25,6 +25,7 @@ DIGIT, ARABIC, LONG_WORD = "\x00digit", "\x00arabic", "\x00long"
 test, and they keep regexes such as phone numbers or amounts ("\\d{3,}") out of messages without
 digits, and wallet addresses ("t[a-z0-9]{33}") out of messages without a long word."""
 PSEUDO = (DIGIT, ARABIC, LONG_WORD)
+_PSEUDO_SET = frozenset(PSEUDO)
 LONG_RUN = 16
 """A repeat of at least this many word characters requires a LONG_WORD."""
 _RARE_CHARACTERS = frozenset("@$€£+#«»\"“”>")
@@ -42,9 +43,19 @@ def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return sets[0] if sets else None
 
 
-def required_literal_sets(pattern: str, flags: int = 0, keep: int = 2) -> list[frozenset[str]]:
-    """Up to `keep` literal sets that every match needs one literal of each (the most selective first)."""
-    found = _required(pattern, flags, MIN_LITERAL) or _required(pattern, flags, 2)
+MAX_SETS = 3
+
+
+def required_literal_sets(pattern: str, flags: int = 0, keep: int = MAX_SETS) -> list[frozenset[str]]:
+    """Up to `keep` literal sets that every match needs one literal of each (the most selective first).
+
+    Literals have three characters or more; when that leaves only pseudo-literals (a digit...),
+    sets of two-character literals ("or", "rn") are added: a branch with one short alternative
+    yields no set in the first reading but one in the second.
+    """
+    found = _required(pattern, flags, MIN_LITERAL)
+    if all(literals <= _PSEUDO_SET for literals in found):
+        found = list(dict.fromkeys(found + _required(pattern, flags, 2)))
     return sorted(found, key=_rank, reverse=True)[:keep]
 
 
@@ -157,19 +168,29 @@ _HAS_LONG_WORD = re.compile(rf"\w{{{LONG_RUN}}}")
 _ENTRIES = itemgetter(1)
 
 
+def _has_long_word(text: str) -> bool:
+    """A run of LONG_RUN word characters; a run lies inside one whitespace-separated token, so
+    most texts are settled by token lengths alone."""
+    return len(text) >= LONG_RUN and max(map(len, text.split()), default=0) >= LONG_RUN \
+        and _HAS_LONG_WORD.search(text) is not None
+
+
 class RegexPrefilter:
     """Which of a list of regexes may match a text, decided by their required literals.
 
-    A regex is kept when each of its (up to two) required literal sets has a literal in the text.
-    Each literal posts three tuples of regex indices: regexes it alone lets through (one set),
-    and regexes for which it fills the first or the second of two sets; a text's candidates are
-    the first, plus the regexes both of whose sets were filled, computed with set operations.
+    A regex is kept when each of its (up to three) required literal sets has a literal in the
+    text. Each literal posts, per number of sets n and per set k < n, the regexes whose k-th of n
+    sets it fills; a text's candidates are, for each n, the regexes all of whose n sets were
+    filled, computed with set intersections.
     """
+
+    _SLOTS = tuple((n, k) for n in range(1, MAX_SETS + 1) for k in range(n))
 
     def __init__(self, regexes: list[re.Pattern[str]]) -> None:
         self.always: list[int] = []
         self._automaton = ahocorasick.Automaton()
-        postings: dict[str, tuple[list[int], list[int], list[int]]] = {}
+        slot_of = {slot: i for i, slot in enumerate(self._SLOTS)}
+        postings: dict[str, list[list[int]]] = {}
         self._filtered = 0
         for index, regex in enumerate(regexes):
             sets = required_literal_sets(regex.pattern, regex.flags & ~re.UNICODE)
@@ -177,11 +198,11 @@ class RegexPrefilter:
                 self.always.append(index)
                 continue
             self._filtered += 1
-            for bit, literals in enumerate(sets):
-                slot = 0 if len(sets) == 1 else bit + 1
+            for k, literals in enumerate(sets):
                 for literal in literals:
-                    postings.setdefault(literal, ([], [], []))[slot].append(index)
-        frozen = {literal: tuple(tuple(part) for part in parts) for literal, parts in postings.items()}
+                    postings.setdefault(literal, [[] for _ in self._SLOTS])[slot_of[(len(sets), k)]].append(index)
+        frozen = {literal: tuple((slot, tuple(part)) for slot, part in enumerate(parts) if part)
+                  for literal, parts in postings.items()}
         self._pseudo = {key: frozen.pop(key, None) for key in PSEUDO}
         for literal, parts in frozen.items():
             self._automaton.add_word(literal, parts)
@@ -193,7 +214,7 @@ class RegexPrefilter:
         """Indices of the regexes worth running on `text`, in their original order."""
         if not self._filtered:
             return self.always
-        seen: set[tuple[tuple[int, ...], ...]] = set()
+        seen: set[tuple[tuple[int, tuple[int, ...]], ...]] = set()
         if self._has_words:
             seen.update(map(_ENTRIES, self._automaton.iter(text)))
         pseudo = self._pseudo
@@ -201,17 +222,18 @@ class RegexPrefilter:
             seen.add(pseudo[DIGIT])
         if pseudo[ARABIC] and _HAS_ARABIC.search(text):
             seen.add(pseudo[ARABIC])
-        if pseudo[LONG_WORD] and _HAS_LONG_WORD.search(text):
+        if pseudo[LONG_WORD] and _has_long_word(text):
             seen.add(pseudo[LONG_WORD])
         if not seen:
             return self.always
+        filled: list[set[int]] = [set() for _ in self._SLOTS]
+        for parts in seen:
+            for slot, indices in parts:
+                filled[slot].update(indices)
         found: set[int] = set(self.always)
-        first: set[int] = set()
-        second: set[int] = set()
-        for alone, one, two in seen:
-            found.update(alone)
-            first.update(one)
-            second.update(two)
-        if first and second:
-            found.update(first & second)
+        found.update(filled[0])
+        if filled[1] and filled[2]:
+            found.update(filled[1] & filled[2])
+        if filled[3] and filled[4] and filled[5]:
+            found.update(filled[3] & filled[4] & filled[5])
         return sorted(found)
