@@ -54,7 +54,8 @@ def detect(original: str, words: Iterable[str]) -> str | None:
         for lang in index.get(word, ()):
             scores[lang] = scores.get(lang, 0) + 1
     arabizi = 0 if _ARABIZI_DIGITS.isdisjoint(original) else len(_ARABIZI.findall(original))
-    scores["ary"] = scores.get("ary", 0) + 2 * arabizi  # OLDQUIRK
+    if arabizi:
+        scores["ary"] = scores.get("ary", 0) + 2 * arabizi
     if not scores:
         return None
     best = max(scores.values())
