@@ -49,7 +49,7 @@ class _Block:
         # text's ids are then dictionary look-ups mapped in C, with -1 for what is not in the vocabulary.
         self.unigram_ids: dict[str, int] = {}
         self.bigram_ids: dict[tuple[str, str], int] = {}
-        for term, i in self.vocabulary.items():
+        for term, i in (self.vocabulary.items() if self.analyzer == "word" else ()):
             parts = term.split(" ")
             if len(parts) == 1:
                 self.unigram_ids[term] = self.offset + i

@@ -48,7 +48,10 @@ class MessageClassifier:
         if len(classes) != scorer.coef.shape[1]:
             raise ModelFileError("the model's categories do not match its model card")
         self.categories: tuple[str, ...] = tuple(classes)
-        self._is_word = np.array([kind == "word" for kind in scorer.feature_kinds], dtype=bool)
+        self._is_word = np.zeros(scorer.n_features, dtype=bool)
+        for block in scorer.blocks:
+            if block.name == "word":
+                self._is_word[block.offset:block.offset + len(block.terms)] = True
 
     @classmethod
     def load(cls, path: str | Path) -> MessageClassifier:

@@ -231,6 +231,11 @@ class _Rarity:
         return found
 
 
+@cache
+def _rarity() -> _Rarity:
+    return _Rarity()
+
+
 def _with_prefix(ordered: list[str], prefix: str) -> list[str]:
     start = bisect.bisect_left(ordered, prefix)
     end = bisect.bisect_left(ordered, prefix + "\U0010ffff")
@@ -250,7 +255,7 @@ class PhraseMatcher:
     """
 
     _terms: _TermTable = field(default_factory=_TermTable)
-    _rarity: _Rarity = field(default_factory=_Rarity)
+    _rarity: _Rarity = field(default_factory=lambda: _rarity())
     _entries: list[_Entry] = field(default_factory=list)
     _by_anchor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     size: int = 0
