@@ -310,4 +310,3 @@ def _may_hold(raw: str, folded: str) -> bool:
                 or (("." in raw or "/" in raw) and _WORD_DOT_WORD.search(raw))
                 or (":" in raw and _COLON_WORD.search(raw))
                 or (("at" in folded or "rob" in folded) and _AT_WORD.search(folded)))  # "arobase", "arroba"
-
