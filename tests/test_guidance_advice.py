@@ -337,6 +337,36 @@ def test_packaged_resources_carry_a_purpose(lang):
     assert all(r.purpose for a in items for r in a.resources)
 
 
+def dumped(items) -> list[dict]:
+    return [a.model_dump() for a in items]
+
+
+@pytest.mark.parametrize(("lang", "country"), [("en", None), ("fr", "FR"), ("ar", None)])
+def test_repeated_advice_is_equal_but_never_shared(lang, country):
+    """Resources are read once per query, but every report gets its own objects: editing one report's
+    advice (a reader striking a service out) must not change the next report's."""
+    chosen = report("critical", flag("threat"), flag("payment_demand"), flag("platform_migration", "add me on snap"))
+    first = select_advice(chosen, chat("instagram"), language=lang, country=country)
+    expected = dumped(first)
+    second = select_advice(chosen, chat("instagram"), language=lang, country=country)
+    assert dumped(second) == expected
+    pairs = [(a, b) for x, y in zip(first, second, strict=True) for a, b in zip(x.resources, y.resources, strict=True)]
+    assert pairs and all(a is not b for a, b in pairs)
+    assert all(x is not y and x.resources is not y.resources for x, y in zip(first, second, strict=True))
+    for item in second:
+        item.text = "edited"
+        for resource in item.resources:
+            resource.name = "edited"
+        item.resources.clear()
+    assert dumped(select_advice(chosen, chat("instagram"), language=lang, country=country)) == expected
+
+
+def test_platform_words_gives_a_fresh_list_each_time():
+    words = platform_words("viens sur wtsp ou insta")
+    words.append("myspace")
+    assert platform_words("viens sur wtsp ou insta") == ["whatsapp", "instagram"]
+
+
 # ------------------------------------------------------------------ on real reports
 
 

@@ -8,9 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sextortion_flags import models
-from sextortion_flags.identifiers import checksums, extract_identifiers
+from sextortion_flags.identifiers import checksums, extract_identifiers, phone
 from sextortion_flags.identifiers.scan import scan_message
 
 GOLDEN = Path(__file__).parent / "golden" / "identifiers"
@@ -148,3 +150,56 @@ def test_fast_fold_is_the_per_character_fold() -> None:
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         pairs = [_fold_char(c) for c in text]
         assert fold_text(text) == ("".join(r for r, _ in pairs), "".join(f for _, f in pairs))
+
+
+# ------------------------------------------------------------------ fast paths keep the same answers
+
+
+@pytest.mark.parametrize(("first", "expected"), [
+    ("je passe par western union ce soir", [("transfer_reference", "4125589031", 1)]),
+    ("je passe par la poste ce soir", []),
+])
+def test_a_service_named_without_any_identifier_gives_the_next_code_its_meaning(first, expected) -> None:
+    """The first message holds nothing to extract (no digit, no link): it still tells the next one
+    that "code" is a transfer code."""
+    found = extract_identifiers({"id": "c", "messages": [{"sender": "x", "text": first},
+                                                         {"sender": "x", "text": "le code c'est 4125589031"}]})
+    assert [(i.type, i.value, i.message_index) for i in found] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("cash plus code 123456", [("transfer_reference", "123456")]),  # the shortest code any service uses
+    ("cash plus code 12345", []),
+    ("cash plus code 1 2 3", []),
+    ("mon num 0612345678", [("phone", "0612345678")]),
+    ("mon num 061234567", []),
+])
+def test_short_digit_runs_are_skipped_only_below_every_minimum(text, expected) -> None:
+    assert _found(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="0123456789", min_size=1, max_size=4), min_size=1, max_size=4),
+       st.booleans(), st.booleans())
+def test_no_phone_has_fewer_than_min_digits(groups: list[str], international: bool, announced: bool) -> None:
+    """`numbers` skips runs shorter than phone.MIN_DIGITS unread: phone_value must refuse them all."""
+    digits = "".join(groups)[:phone.MIN_DIGITS - 1]
+    candidate = phone.PhoneCandidate(digits, international, (len(digits),), 0, len(digits))
+    assert phone.phone_value(candidate, announced) is None
+    assert phone.international_value(digits) is None
+
+
+def _legacy_wallet_with_letters_tail(tail: int) -> str:
+    rng = random.Random(11)
+    while True:
+        address = checksums.base58check_encode(bytes([0]) + rng.randbytes(20))
+        if address[-tail:].isalpha():
+            return address
+
+
+def test_wallet_split_before_a_tail_without_digits() -> None:
+    """The second half holds nothing any pass can match on its own: its head tokens still rejoin the wallet."""
+    wallet = _legacy_wallet_with_letters_tail(6)
+    found = extract_identifiers({"id": "c", "messages": [{"sender": "x", "text": f"wallet {wallet[:-6]}"},
+                                                         {"sender": "x", "text": wallet[-6:]}]})
+    assert [(i.type, i.value, i.message_index) for i in found] == [("crypto_address", wallet, 0)]

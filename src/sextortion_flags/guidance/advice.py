@@ -11,6 +11,7 @@ account too, a self-declared minor for a trusted adult and child services. Texts
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from sextortion_flags import i18n
 from sextortion_flags.guidance import services
@@ -94,8 +95,16 @@ class _Finder:
 
 
 def _resources(kind: str, *, language: str, country: str | None, platform: str | None = None) -> list[Resource]:
-    return [services.to_resource(s, language)
-            for s in services.find(kind, language=language, country=country, platform=platform)]
+    """Fresh `Resource`s (a report may be edited by its reader) from the directory, read once per query."""
+    return [Resource.model_validate(fields) for fields in _directory_resources(kind, language, country, platform)]
+
+
+@lru_cache(maxsize=4096)
+def _directory_resources(kind: str, language: str, country: str | None,
+                         platform: str | None) -> tuple[dict[str, str | None], ...]:
+    # depends on the query only: the packaged directory is read once and never changes
+    return tuple(services.to_resource(s, language).model_dump()
+                 for s in services.find(kind, language=language, country=country, platform=platform))
 
 
 def _unique(resources: list[Resource]) -> list[Resource]:
@@ -109,7 +118,13 @@ def _key(advice_id: str) -> str:
 def _advice(advice_id: str, lang: str, resources: list[Resource] | None = None, *,
             variant: str | None = None, **values: object) -> Advice:
     key = _key(advice_id) + (f".{variant}" if variant else "")
-    return Advice(id=advice_id, text=i18n.text(lang, key, **values), resources=resources or [])
+    return Advice(id=advice_id, text=_text(lang, key, tuple(values.items())), resources=resources or [])
+
+
+@lru_cache(maxsize=4096)
+def _text(lang: str, key: str, values: tuple[tuple[str, object], ...]) -> str:
+    # the catalogs are read once and never change; the values are app names and their joins
+    return i18n.text(lang, key, **dict(values))
 
 
 def _named(advice_id: str, lang: str, platforms: list[str], resources: list[Resource]) -> Advice:
@@ -128,12 +143,18 @@ def _join(items: list[str], lang: str) -> str:
 
 def platform_words(text: str) -> list[str]:
     """The apps a text names, in order of first mention, through the alias table ("snp", "واتساب")."""
+    return list(_platform_words(text))
+
+
+@lru_cache(maxsize=8192)
+def _platform_words(text: str) -> tuple[str, ...]:
+    # evidence quotes repeat across reports ("add me on snap"): normalize each one once
     found: list[str] = []
     for word in normalize(text).text.split():
         word = word.strip(".,;:!?()\"'«»“”")
         if word in PLATFORMS and word not in found:
             found.append(word)
-    return found
+    return tuple(found)
 
 
 def _platform_of(conversation: Conversation | None) -> str | None:

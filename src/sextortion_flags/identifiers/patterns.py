@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from sextortion_flags import lexicon
+from sextortion_flags.literals import Substrings, WordLiterals
 
 # ------------------------------------------------------------------ phones
 
@@ -132,18 +133,28 @@ LINK_PATTERNS: tuple[LinkPattern, ...] = (
     _link("kik-profile", "profile_link", "kik", r"kik\.me/[A-Za-z0-9_.]{2,30}", "kik.me/"),
 )
 
+
+@cache
+def link_needles() -> Substrings:
+    """Every link pattern's needles, found in one pass over a message (instead of one `find` per needle)."""
+    return Substrings(needle for pattern in LINK_PATTERNS for needle in pattern.needles)
+
+
 # ------------------------------------------------------------------ context words (data)
 
 
 @dataclass(frozen=True, slots=True)
 class Cues:
-    """Context words of every language, compiled into one alternation per kind."""
+    """Context words and spelled-out digits of every language, matched as whole words in one pass."""
 
-    regex: re.Pattern[str]  # group name = kind, matched against folded text
+    words: WordLiterals  # tables CUE_WORDS and DIGIT_WORDS, matched against folded text
     kinds: dict[str, str]  # folded cue -> kind ("phone", "not_phone", "handle", "transfer", "transfer_code")
     networks: dict[str, str | None]  # handle and transfer cues -> network / service
     digit_words: dict[str, str]
-    digit_word_regex: re.Pattern[str]
+
+
+CUE_WORDS, DIGIT_WORDS = 0, 1
+"""The tables of `Cues.words`."""
 
 
 def fold_cue(text: str) -> str:
@@ -169,10 +180,8 @@ def cues() -> Cues:
                 networks[folded] = network
         for word, digit in (lang_data.get("digit_words") or {}).items():
             digit_words[fold_cue(str(word))] = str(digit)
-    alternation = "|".join(re.escape(c) for c in sorted(kinds, key=len, reverse=True))
-    regex = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
-    words = "|".join(re.escape(w) for w in sorted(digit_words, key=len, reverse=True))
-    return Cues(regex, kinds, networks, digit_words, re.compile(rf"(?<!\w)(?:{words})(?!\w)"))
+    # one automaton, not regex alternations: Python's `re` would try every cue at every position
+    return Cues(WordLiterals(kinds, digit_words), kinds, networks, digit_words)
 
 # ------------------------------------------------------------------ transfers, amounts
 

@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from sextortion_flags.identifiers.patterns import COUNTRY_CODES, MOROCCO_NATIONAL_FIRST, PHONE_GROUP
 
+MIN_DIGITS = min(8, 9, *(len(code) + min(lengths) for code, lengths in COUNTRY_CODES.items()))
+"""The fewest digits `phone_value` accepts: 8 for an international number outside the table (see
+`international_value`), 9 for a local one (`local_value`), else a known country code and its shortest number."""
+
 
 @dataclass(frozen=True, slots=True)
 class PhoneCandidate:

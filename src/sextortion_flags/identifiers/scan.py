@@ -12,7 +12,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from sextortion_flags.identifiers import checksums, patterns, phone
-from sextortion_flags.identifiers.text import prepare
+from sextortion_flags.identifiers.text import prepare_and_find_cues
+from sextortion_flags.literals import Match
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,13 @@ class MessageScan:
     found: list[Found] = field(default_factory=list)
     names_transfer: bool = False  # a transfer service is named (gives "code" its meaning next time)
     tail_fragment: str | None = None  # a wallet-looking token that ends the message but fails its checksum
-    head_tokens: tuple[str, ...] = ()  # the first alphanumeric tokens, for a wallet split over two messages
+    raw: str = ""  # the prepared text, kept for head_tokens
+
+    @property
+    def head_tokens(self) -> tuple[str, ...]:
+        """The first alphanumeric tokens, for a wallet split over two messages (read only after a tail fragment)."""
+        heads = _HEAD_TOKENS.match(self.raw)
+        return tuple(t for t in heads.groups() if t) if heads else ()
 
 
 def crypto_address(token: str) -> tuple[str, str] | None:
@@ -63,23 +70,32 @@ _TRAILING = re.compile(r"[\s.,;:!?)\]}\"'»…]*$")
 _HEAD_TOKENS = re.compile(r"\s{0,8}([A-Za-z0-9]{1,120})(?:[ \t\r\n]{1,4}([A-Za-z0-9]{1,120}))?")
 _BEFORE_AT_WORD = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}[ \t(\[{]{1,6}$")
 # Every identifier holds a digit, "@", "_" or "#", a "." or "/" inside a word (links, "lina.b"), or a
-# "snap: name" colon, or spells "@" out: a message with none of them is skipped at C speed.
-_MAY_HOLD = re.compile(r"[0-9@_#]|\w[./]\w|:\s*\w")
+# "snap: name" colon, or spells "@" out: a message with none of them is skipped at C speed. One
+# regex per clue, each tried only when its characters occur: an alternation would try all at every position.
+_MAY_HOLD_CHARACTER = re.compile(r"[0-9@_#]")
+_WORD_DOT_WORD = re.compile(r"\w[./]\w")
+_COLON_WORD = re.compile(r":\s*\w")
 _AT_WORD = re.compile(r"\b(?:at|arobase|arroba)\b")
+_DIGIT = re.compile(r"[0-9]")
+_MIN_RUN_CHARS = min(phone.MIN_DIGITS, patterns.DEFAULT_TRANSFER_CODE_DIGITS[0],
+                     *(low for low, _high in patterns.TRANSFER_CODE_DIGITS.values()))
+"""A shorter digit run holds fewer digits than any phone number or transfer code: skipped unread."""
 _TLD_LIKE = frozenset(["com", "fr", "ma", "es", "net", "org", "io", "me", "co", "uk", "de", "be", "gg"])
 
 
 class _Scanner:
-    def __init__(self, text: str, transfer_context: bool) -> None:
-        self.raw, self.folded = prepare(text[:patterns.MAX_SCAN_CHARS])
+    def __init__(self, raw: str, folded: str, found: list[Match], transfer_context: bool) -> None:
+        self.raw, self.folded = raw, folded
         self.taken: list[tuple[int, int]] = []
-        self.result = MessageScan()
+        self.result = MessageScan(raw=raw)
         table = patterns.cues()
-        self.cues = [Cue(m.start(), m.end(), table.kinds[m.group(0)], table.networks.get(m.group(0)))
-                     for m in table.regex.finditer(self.folded)]
+        self.cues = [Cue(start, end, table.kinds[word], table.networks.get(word))
+                     for start, end, word in found]
         self.cue_ends = [c.end for c in self.cues]
-        self.transfer_service = next((c.network for c in self.cues if c.kind == "transfer" and c.network), None)
-        self.result.names_transfer = any(c.kind == "transfer" for c in self.cues)
+        self.transfer_service: str | None = None
+        if self.cues:  # most messages name no context word at all
+            self.transfer_service = next((c.network for c in self.cues if c.kind == "transfer" and c.network), None)
+            self.result.names_transfer = any(c.kind == "transfer" for c in self.cues)
         self.transfer_context = transfer_context or self.result.names_transfer
 
     # ---------------------------------------------------------------- helpers
@@ -100,8 +116,11 @@ class _Scanner:
     # ---------------------------------------------------------------- passes
 
     def links(self) -> None:
+        needles = patterns.link_needles().positions(self.folded)
+        if not needles:
+            return
         for pattern in patterns.LINK_PATTERNS:
-            for m in self._around_needles(pattern):
+            for m in self._around_needles(pattern, needles):
                 if self.is_taken(m.start(), m.end()):
                     continue
                 url = re.sub(r"^(?:https?://)?(?:www\.|m\.|mobile\.)?", "", m.group(0), flags=re.IGNORECASE)
@@ -114,16 +133,17 @@ class _Scanner:
                     if number:
                         self.result.found.append(Found("phone", number, number, None, m.start()))
 
-    def _around_needles(self, pattern: patterns.LinkPattern) -> list[re.Match[str]]:
-        """Matches of a link pattern, searched only near its domain (cheap on huge messages)."""
+    def _around_needles(self, pattern: patterns.LinkPattern, at: dict[str, list[int]]) -> list[re.Match[str]]:
+        """Matches of a link pattern, searched only near its domain (cheap on huge messages).
+
+        at: where each needle occurs in the folded text.
+        """
         matches: dict[int, re.Match[str]] = {}
         for needle in pattern.needles:
-            pos = self.folded.find(needle)
-            while pos != -1:
+            for pos in at.get(needle, ()):
                 lo, hi = max(0, pos - 30), min(len(self.raw), pos + len(needle) + 220)
                 for m in pattern.regex.finditer(self.raw, lo, hi):
                     matches.setdefault(m.start(), m)
-                pos = self.folded.find(needle, pos + 1)
         return [matches[k] for k in sorted(matches)]
 
     def emails(self) -> None:
@@ -184,7 +204,11 @@ class _Scanner:
                 self.result.tail_fragment = token
 
     def numbers(self) -> None:
+        if not _DIGIT.search(self.raw):
+            return  # every run starts with a digit
         for m in patterns.PHONE_RUN.finditer(self.raw):
+            if m.end() - m.start() < _MIN_RUN_CHARS:
+                continue  # "3", "500": too few digits for a phone number or a transfer code
             if m.end() - m.start() > patterns.PHONE_RUN_MAX_CHARS or self.is_taken(m.start(), m.end()):
                 continue
             if self.raw[max(0, m.start() - 1):m.start()] == "#":
@@ -262,20 +286,27 @@ class _Scanner:
         return explicit or any(c in name for c in "0123456789_.")
 
     def run(self) -> MessageScan:
-        if _MAY_HOLD.search(self.raw) or _AT_WORD.search(self.folded):  # else nothing below can match
-            self.links()
-            self.emails()
-            self.ibans()
-            self.wallets()
-            self.numbers()
-            self.handles()
-        heads = _HEAD_TOKENS.match(self.raw)
-        if heads:
-            self.result.head_tokens = tuple(t for t in heads.groups() if t)
+        self.links()
+        self.emails()
+        self.ibans()
+        self.wallets()
+        self.numbers()
+        self.handles()
         self.result.found.sort(key=lambda f: f.start)
         return self.result
 
 
 def scan_message(text: str, *, transfer_context: bool = False) -> MessageScan:
     """Identifiers in one message's text; `transfer_context` says the sender named a transfer service just before."""
-    return _Scanner(text, transfer_context).run()
+    raw, folded, cues = prepare_and_find_cues(text[:patterns.MAX_SCAN_CHARS])
+    if not _may_hold(raw, folded):  # most messages: nothing any pass can match, only context words to pass on
+        kinds = patterns.cues().kinds
+        return MessageScan(names_transfer=any(kinds[word] == "transfer" for _start, _end, word in cues), raw=raw)
+    return _Scanner(raw, folded, cues, transfer_context).run()
+
+
+def _may_hold(raw: str, folded: str) -> bool:
+    return bool(_MAY_HOLD_CHARACTER.search(raw)
+                or (("." in raw or "/" in raw) and _WORD_DOT_WORD.search(raw))
+                or (":" in raw and _COLON_WORD.search(raw))
+                or (("at" in folded or "rob" in folded) and _AT_WORD.search(folded)))  # "arobase", "arroba"

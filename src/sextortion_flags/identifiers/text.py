@@ -8,10 +8,12 @@ follow each other, so an obfuscated number reads like a number.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from functools import lru_cache
+
+from sextortion_flags.identifiers import patterns
+from sextortion_flags.literals import Match
 
 _DIGITS = {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
 _INVISIBLE = frozenset(
@@ -44,11 +46,10 @@ def _fold_char(ch: str) -> tuple[str, str]:
     return raw, _ARABIC_FOLD.get(folded, folded)
 
 
-_ASCII_FOLD = str.maketrans({"@": "a", "`": "'"})
-
-
 _RAW_TABLE: dict[int, str] = {}
 _FOLDED_TABLE: dict[int, str] = {}
+_KNOWN: set[str] = set()  # the characters both tables hold
+_RAW_CHANGES: set[str] = set()  # the known characters whose raw view is not themselves (rare)
 
 
 def fold_text(text: str) -> tuple[str, str]:
@@ -56,36 +57,46 @@ def fold_text(text: str) -> tuple[str, str]:
 
     Each character maps to one character (or to nothing in both views), so the per-character
     fold is kept in two translation tables, filled as new characters appear, and applied by
-    `str.translate` at C speed.
+    `str.translate` at C speed. The raw view is `text` itself unless the text holds one of the
+    few characters it changes (invisible ones, Arabic-Indic digits, compatibility forms).
     """
-    if text.isascii():  # nothing invisible, no accents, ASCII digits
-        return text, text.lower().translate(_ASCII_FOLD)
-    for ch in set(text):
-        if ord(ch) not in _RAW_TABLE:
-            raw, folded = _fold_char(ch)
-            _RAW_TABLE[ord(ch)], _FOLDED_TABLE[ord(ch)] = raw, folded
-    return text.translate(_RAW_TABLE), text.translate(_FOLDED_TABLE)
+    if text.isascii():  # nothing invisible, no accents, ASCII digits; `replace` beats `translate` here
+        return text, text.lower().replace("@", "a").replace("`", "'")
+    chars = set(text)
+    for ch in chars.difference(_KNOWN):  # usually empty: the tables already hold every character
+        raw, folded = _fold_char(ch)
+        _RAW_TABLE[ord(ch)], _FOLDED_TABLE[ord(ch)] = raw, folded
+        if raw != ch:
+            _RAW_CHANGES.add(ch)
+        _KNOWN.add(ch)
+    raw_view = text if chars.isdisjoint(_RAW_CHANGES) else text.translate(_RAW_TABLE)
+    return raw_view, text.translate(_FOLDED_TABLE)
 
 
 def prepare(text: str) -> tuple[str, str]:
     """Aligned (raw, folded) views with spelled-out digit runs turned into digits."""
-    from sextortion_flags.identifiers.patterns import cues
+    raw, folded, _cues = prepare_and_find_cues(text)
+    return raw, folded
 
+
+def prepare_and_find_cues(text: str) -> tuple[str, str, list[Match]]:
+    """`prepare`, and the context words of the folded view (`Cues.words`), from one pass when no digit is spelled."""
     raw, folded = fold_text(text)
-    table = cues()
-    matches = list(itertools.islice(table.digit_word_regex.finditer(folded), _MAX_DIGIT_WORDS + 1))
+    table = patterns.cues()
+    found = table.words.find_all(folded)
+    matches = found[patterns.DIGIT_WORDS]
     if not 2 <= len(matches) <= _MAX_DIGIT_WORDS:  # thousands of spelled digits hide no phone number
-        return raw, folded
-    runs: list[list[re.Match[str]]] = [[matches[0]]]
+        return raw, folded, found[patterns.CUE_WORDS]
+    runs: list[list[Match]] = [[matches[0]]]
     for match in matches[1:]:
-        gap = folded[runs[-1][-1].end():match.start()]
+        gap = folded[runs[-1][-1][1]:match[0]]
         if len(gap) <= 3 and _DIGIT_WORD_GAP.match(gap):
             runs[-1].append(match)
         else:
             runs.append([match])
-    edits = [(m.start(), m.end(), table.digit_words[m.group(0)]) for run in runs if len(run) >= 2 for m in run]
+    edits = [(start, end, table.digit_words[word]) for run in runs if len(run) >= 2 for start, end, word in run]
     if not edits:
-        return raw, folded
+        return raw, folded, found[patterns.CUE_WORDS]
     raw_parts: list[str] = []
     folded_parts: list[str] = []
     pos = 0
@@ -95,4 +106,5 @@ def prepare(text: str) -> tuple[str, str]:
         pos = end
     raw_parts.append(raw[pos:])
     folded_parts.append(folded[pos:])
-    return "".join(raw_parts), "".join(folded_parts)
+    folded = "".join(folded_parts)
+    return "".join(raw_parts), folded, table.words.find(folded, patterns.CUE_WORDS)
