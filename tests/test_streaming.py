@@ -53,3 +53,12 @@ def test_a_failing_classifier_batch_costs_only_error_lines(monkeypatch) -> None:
     assert [r.id for r in results] == ["c0", "c1", "c2"]
     assert all(r.error.type == "InternalError" for r in results)
     assert analyzer.analyze_safely(items[0]).error.message == "RuntimeError"
+
+
+def test_batches_move_the_long_lived_tables_out_of_the_garbage_collectors_sight():
+    import gc
+
+    from sextortion_flags import Analyzer
+
+    list(Analyzer(model=False).analyze_many([{"id": "a", "messages": [{"sender": "x", "text": "salut"}]}]))
+    assert gc.get_freeze_count() > 10_000  # the rule index alone holds more objects than this
