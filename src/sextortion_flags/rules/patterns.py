@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -153,7 +154,7 @@ class _TermTable:
         self._suffix: dict[str, set[int]] = defaultdict(set)
         self._prefix_lengths: list[int] = []
         self._suffix_lengths: list[int] = []
-        self._cache: dict[str, frozenset[int]] = {}
+        self._cache = _WordTerms(self._lookup)
 
     def id_of(self, term: Term) -> int:
         found = self.ids.get(term)
@@ -169,9 +170,13 @@ class _TermTable:
         return found
 
     def of(self, word: str) -> frozenset[int]:
-        found = self._cache.get(word)
-        if found is not None:
-            return found
+        return self._cache[word]
+
+    def of_all(self, words: list[str]) -> list[frozenset[int]]:
+        """Term ids of each word (dictionary look-ups mapped in C; new words computed once)."""
+        return list(map(self._cache.__getitem__, words))
+
+    def _lookup(self, word: str) -> frozenset[int]:
         ids = set(self._exact.get(word, ()))
         n = len(word)
         for length in self._prefix_lengths:
@@ -182,10 +187,20 @@ class _TermTable:
             if length > n:
                 break
             ids.update(self._suffix.get(word[-length:], ()))
-        found = frozenset(ids)
-        if len(self._cache) >= self._CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = found
+        return frozenset(ids)
+
+
+class _WordTerms(dict):
+    """word -> frozenset of term ids, filled on first sight (bounded)."""
+
+    def __init__(self, lookup: Callable[[str], frozenset[int]]) -> None:
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, word: str) -> frozenset[int]:
+        if len(self) >= _TermTable._CACHE_LIMIT:
+            self.clear()
+        found = self[word] = self.lookup(word)
         return found
 
 
@@ -258,6 +273,7 @@ class PhraseMatcher:
     _rarity: _Rarity = field(default_factory=lambda: _rarity())
     _entries: list[_Entry] = field(default_factory=list)
     _by_anchor: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    _anchors: set[int] = field(default_factory=set)
     size: int = 0
 
     def add(self, pattern: Pattern) -> None:
@@ -277,6 +293,7 @@ class PhraseMatcher:
         self._entries.append(_Entry(pattern, slots, first, tuple(gates[k] for k in by_rarity[1:])))
         for term_id in gates[anchor]:
             self._by_anchor[term_id].append(index)
+            self._anchors.add(term_id)
         self.size += 1
 
     def _compile_slot(self, slot: Slot) -> _CompiledSlot:
@@ -291,21 +308,13 @@ class PhraseMatcher:
                              slot.gap_before)
 
     def find(self, words: list[str]) -> list[Match]:
-        table = self._terms
-        termsets = [table.of(word) for word in words]
+        termsets = self._terms.of_all(words)
         present: set[int] = set().union(*termsets)
-        if not present:
+        anchors = present & self._anchors
+        if not anchors:
             return []
-        by_anchor = self._by_anchor
-        woken: set[int] = set()
-        for term_id in present:
-            found = by_anchor.get(term_id)
-            if found is not None:
-                woken.update(found)
-        if not woken:
-            return []
+        woken: set[int] = set().union(*map(self._by_anchor.__getitem__, anchors))
         entries = self._entries
-        positions: dict[int, list[int]] | None = None
         matches: list[Match] = []
         for index in sorted(woken):
             entry = entries[index]
@@ -316,16 +325,11 @@ class PhraseMatcher:
                 starters = entry.first.intersection(present)
                 if not starters:
                     continue
-                if positions is None:
-                    positions = defaultdict(list)
-                    for i, ids in enumerate(termsets):
-                        for term_id in ids:
-                            positions[term_id].append(i)
-                starts = sorted({i for term_id in starters for i in positions[term_id]})
-                for i in starts:
-                    end = _match_slots(entry.slots, 0, termsets, i, first=True)
-                    if end is not None:
-                        matches.append(Match(entry.pattern.key, entry.pattern.source, i, end))
+                for i, ids in enumerate(termsets):
+                    if not starters.isdisjoint(ids):
+                        end = _match_slots(entry.slots, 0, termsets, i, first=True)
+                        if end is not None:
+                            matches.append(Match(entry.pattern.key, entry.pattern.source, i, end))
         matches.sort(key=lambda m: m.start_word)
         return matches
 
