@@ -222,3 +222,10 @@ def test_the_chunk_cache_is_bounded_and_results_survive_a_reset(monkeypatch):
     for text in texts * 2:
         _same(text, True)
         assert len(normalize_module._CHUNKS[True]) <= 3
+
+
+@pytest.mark.parametrize("chunk", ["a" * 65, "wh@tsapp" * 9, "3" * 100 + "a"])
+def test_long_chunks_are_worked_out_but_not_kept(chunk):
+    text = f"{chunk} snp {chunk}"
+    _same(text, True)
+    assert chunk not in normalize_module._CHUNKS[True]

@@ -352,6 +352,7 @@ _CHUNK_SPLIT = re.compile(r"([\w@$!|€]+)")  # `_CHUNK`, kept by `split`: gap, 
 _LETTER = re.compile(r"[^\W\d_]")
 _LONE_LETTER_BY_SEPARATOR = re.compile(r"(?<![^\W\d_])[^\W\d_][_|]|[_|][^\W\d_](?![^\W\d_])")
 _CHUNK_CACHE_SIZE = 50_000  # distinct chunks remembered per table before it starts over
+_CHUNK_CACHE_MAX_CHARS = 64  # longer chunks are worked out each time, never kept
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared by identity: `None in entries` stays in C
@@ -419,7 +420,10 @@ def _chunks_of(chunks: list[str], aliases: bool) -> list[_Chunk]:
             if len(table) >= _CHUNK_CACHE_SIZE:
                 table.clear()
                 _PLAIN[aliases].clear()
-            entry = found[k] = table[chunks[k]] = _Chunk.of(chunks[k], aliases)
+            entry = found[k] = _Chunk.of(chunks[k], aliases)
+            if len(chunks[k]) > _CHUNK_CACHE_MAX_CHARS:  # codes, addresses, floods: rarely seen twice
+                continue
+            table[chunks[k]] = entry
             if entry.starts is None and entry.head == chunks[k] and not entry.separated:
                 _PLAIN[aliases].add(chunks[k])
     return found
