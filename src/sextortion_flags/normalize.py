@@ -17,6 +17,10 @@ Steps, in order:
    otherwise arabizi digits inside words (3 -> a, 7 -> h, 9 -> q, 5 -> kh, 2 -> a, 8 -> gh);
 5. aliases: abbreviations of apps and a few watched words ("snp" -> "snapchat");
 6. a word repeated back to back counts once ("stp stp stp" -> "stp").
+
+Steps 2, 4 and 5 stay inside one run of word characters, so `normalize` takes their result per
+chunk from a bounded cache and runs the whole chain only when spaced-out letters may be present
+(see "per-chunk fast path" below; `_slow_normalize` is the reference the tests compare with).
 """
 
 from __future__ import annotations
