@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sextortion_flags.normalize as normalize_module
 from sextortion_flags.normalize import (
     alias_edits,
     elongation_edits,
@@ -122,3 +123,109 @@ def test_obfuscation_heavy_text_keeps_offsets(text):
     for m in re.finditer(r"\w+", norm.text):
         quote, start, end = norm.quote(m.start(), m.end())
         assert text[start:end] == quote
+
+
+# ------------------------------------------------------------------ fast path == the whole chain
+#
+# `normalize` runs steps 2, 4, 5 per chunk from a cache and the cross-word steps 3 and 6 only when
+# they may apply; `_slow_normalize` runs every step over the whole text. They must agree on the
+# text and on every offset (a list that is the identity counts as None).
+
+
+def _same(text: str, aliases: bool) -> None:
+    fast = normalize_module.normalize(text, aliases=aliases)
+    slow = normalize_module._slow_normalize(text, aliases=aliases)
+    assert fast.text == slow.text
+    assert _offsets(fast) == _offsets(slow)
+
+
+def _offsets(norm) -> tuple | None:
+    if norm.starts is None:
+        return None
+    identity = len(norm.text) == len(norm.original) and norm.starts == tuple(range(len(norm.original))) and (
+        norm.ends == tuple(range(1, len(norm.original) + 1))
+    )
+    return None if identity else (norm.starts, norm.ends)
+
+
+TRICKY_WORDS = [
+    "snp", "snap", "snapchat", "wtsp", "whatsapp", "fsnap", "lsnap", "bsnap", "fwtsp", "insta", "tele", "telegram",
+    "stp", "ok", "t", "e", "l", "a", "y", "i", "m", "aaa", "eee", "gggr", "pleaaase", "wh@tsapp", "t3l3gram",
+    "wh4tsapp", "sn4p", "3afak", "sa7bi", "l3a2ila", "9lbi", "5assni", "m3a", "100$", "@user", "$$", "15ans", "500dh",
+    "2h", "h24", "mp4", "0612345678", "ok!", "!!", "|", "€", "w|h", "a_b", "emo_camera", "tik", "tok", "للواتساب",
+    "واتساب", "سناب", "صورة", "بالسناب", "📸", "😭", "💰", "ﬁ", "é", "ÉNORME", "\u200b", "ـ", "ٱ", "١٥", "j\u2019ai",
+    "ß", "ＷＨＡＴＳＡＰＰ", "x\u0301", "_", "__", "a__b",
+]
+SEPARATORS = [" ", "  ", ".", "-", "_", "|", "*", "/", "+", ". ", " .", ", ", "\n", "'", "@", "", "!", "?", "$"]
+tricky_text = st.lists(
+    st.tuples(st.one_of(st.sampled_from(TRICKY_WORDS), st.text(alphabet="abst3@7 .-_|€!$wh5ال", max_size=6)),
+              st.sampled_from(SEPARATORS)),
+    max_size=12,
+).map(lambda pairs: "".join(word + sep for word, sep in pairs))
+
+
+@settings(max_examples=600, deadline=None)
+@given(tricky_text, st.booleans())
+def test_fast_path_equals_the_whole_chain_on_tricky_text(text, aliases):
+    _same(text, aliases)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60), st.booleans())
+def test_fast_path_equals_the_whole_chain_on_any_text(text, aliases):
+    _same(text, aliases)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["snp", "snap", "stp", "wtsp", "a", "t", "fsnap", "wh@tsapp", "aaa"]), max_size=8),
+       st.sampled_from([" ", "  ", ". ", ".", "\n", ", "]))
+def test_fast_path_equals_the_whole_chain_on_repeated_words(words, separator):
+    _same(separator.join(words), True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "snp snapchat",  # step 5 makes two chunks equal, step 6 then drops one
+        "snp snp", "fsnap snap", "stp stp stp 📸", "stp!! stp", "stp stp!!", "ok,ok ok", "wh@tsapp whatsapp",
+        "t e l e g r a m", "t.e.l.e.g.r.a.m", "w_h_a_t_s_a_p_p", "w|h|a|t", "aaa b c d",  # step 2 then step 3
+        "t e l e ggg r a m", "t3 e l e", "il y a des gens", "where r u", "i'm ok", "a b", "a b c", "x y z w",
+        "a__b c", "emo_camera emo_camera", "📸📸", "  envoie 📸 sur snp  ", "l3a2ila snp", "صورة صورة", "للواتساب",
+        "wh\u200bat snp", "ÉNORME\u200b snp 😈", "pleaaase pleaaase", "3afak 3afak", "", " ", "\n\n", "15ans 15ans",
+    ],
+)
+@pytest.mark.parametrize("aliases", [True, False])
+def test_fast_path_equals_the_whole_chain_on_examples(text, aliases):
+    _same(text, aliases)
+
+
+@pytest.mark.parametrize(
+    ("text", "whole_chain"),
+    [
+        ("send me the code now", False),
+        ("envoie sur snp stp", False),  # a changed chunk: still per chunk
+        ("stp stp", False),  # step 6 runs on the per-chunk result
+        ("il y a", False),  # two one-letter words in a row, but step 3 finds nothing
+        ("t e l e g r a m", True),
+        ("w_h_a_t_s", True),
+        ("aaa b c d", True),
+    ],
+)
+def test_only_spaced_out_words_take_the_whole_chain(text, whole_chain):
+    norm = text.lower()
+    assert (normalize_module._chunk_chain(norm, None, None, True) is None) is whole_chain
+
+
+def test_the_chunk_cache_is_bounded_and_results_survive_a_reset(monkeypatch):
+    monkeypatch.setattr(normalize_module, "_CHUNK_CACHE_SIZE", 3)
+    texts = ["wh@tsapp un deux trois", "snp quatre cinq six sept", "pleaaase huit neuf", "3afak dix onze douze"]
+    for text in texts * 2:
+        _same(text, True)
+        assert len(normalize_module._CHUNKS[True]) <= 3
+
+
+@pytest.mark.parametrize("chunk", ["a" * 65, "wh@tsapp" * 9, "3" * 100 + "a"])
+def test_long_chunks_are_worked_out_but_not_kept(chunk):
+    text = f"{chunk} snp {chunk}"
+    _same(text, True)
+    assert chunk not in normalize_module._CHUNKS[True]

@@ -17,10 +17,15 @@ Steps, in order:
    otherwise arabizi digits inside words (3 -> a, 7 -> h, 9 -> q, 5 -> kh, 2 -> a, 8 -> gh);
 5. aliases: abbreviations of apps and a few watched words ("snp" -> "snapchat");
 6. a word repeated back to back counts once ("stp stp stp" -> "stp").
+
+Steps 2, 4 and 5 stay inside one run of word characters, so `normalize` takes their result per
+chunk from a bounded cache and runs the whole chain only when spaced-out letters may be present
+(see "per-chunk fast path" below; `_slow_normalize` is the reference the tests compare with).
 """
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 import unicodedata
@@ -130,21 +135,20 @@ def _apply_edits(
     return "".join(out), new_starts, new_ends
 
 
+_UNEVEN = "\uffff"  # a noncharacter: `fold_char` drops it, so no character folds to it
+
+
 class _FoldTable(dict):
-    """Code point -> folded string for `str.translate`, filled on first sight of each character.
+    """Code point -> folded character for `str.translate`, filled on first sight of each character.
 
     Characters that do not fold to exactly one character (dropped, or several like an emoji
-    token) are remembered in `uneven`: a text without any of them keeps identity offsets.
+    token) translate to `_UNEVEN`: a text without it in its translation keeps identity offsets.
     """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.uneven: set[str] = set()
 
     def __missing__(self, code: int) -> str:
         folded = fold_char(chr(code))
         if len(folded) != 1:
-            self.uneven.add(chr(code))
+            folded = _UNEVEN
         self[code] = folded
         return folded
 
@@ -155,8 +159,8 @@ _FOLD_TABLE = _FoldTable()
 def _fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
     """Step 1 in C when every character folds to one (offsets stay the identity: None), else the
     per-character loop."""
-    folded = text.translate(_FOLD_TABLE)  # also registers the text's new characters
-    if _FOLD_TABLE.uneven.isdisjoint(text):
+    folded = text.translate(_FOLD_TABLE)
+    if _UNEVEN not in folded:
         return folded, None, None
     return fold_characters(text)
 
@@ -310,6 +314,203 @@ def repetition_edits(text: str) -> list[tuple[int, int, str]]:
 
 
 _STEPS = (elongation_edits, spacing_edits, obfuscation_edits, alias_edits, repetition_edits)
+_CHUNK_STEPS = (elongation_edits, obfuscation_edits, alias_edits)
+
+
+def _edit_chain(
+    norm: str,
+    starts: list[int] | None,
+    ends: list[int] | None,
+    steps: tuple,
+) -> tuple[str, list[int] | None, list[int] | None]:
+    """Run edit steps one after the other over the whole text; the reference for the fast path."""
+    for step in steps:
+        edits = step(norm)
+        if edits:
+            if starts is None or ends is None:
+                starts = list(range(len(norm)))
+                ends = list(range(1, len(norm) + 1))
+            norm, starts, ends = _apply_edits(norm, starts, ends, edits)
+    return norm, starts, ends
+
+
+# ------------------------------------------------------------------ per-chunk fast path
+#
+# Steps 2, 4 and 5 never look beyond one chunk (a maximal run of `[\w@$!|€]`): an elongation is a
+# run of one letter, obfuscation decodes one chunk, an alias replaces one `\w+` word, and none of
+# them changes which characters are chunk characters (letters stay letters, a decoded chunk and an
+# alias are word characters). Gaps between chunks are left alone. So when step 3 has nothing to
+# do, the text after step 5 is the gaps plus each chunk run through steps 2, 4, 5 on its own, and
+# that result is remembered per chunk (words repeat). Offsets compose: every step maps a new
+# character to `starts[a]`/`ends[b - 1]` of the previous arrays, so a chunk's own offsets (counted
+# from 0) index into the offsets the chunk starts with. Step 6 then runs on that text as usual.
+#
+# Step 3 (spacing) needs four letters standing alone, between equal separators of one or two
+# characters from ` .-_*/|+`. If the separator holds `_` or `|` (chunk characters), a chunk has a
+# lone letter beside one; else the second and third letters are whole chunks of one letter (after
+# step 2) next to each other. Only then is step 3 run (on the text after step 2), and if it edits
+# anything the whole chain runs instead. Step 6 needs two equal words with only white space
+# between: the last word of a chunk's result and the first word of the next one's.
+
+_CHUNK_SPLIT = re.compile(r"([\w@$!|€]+)")  # `_CHUNK`, kept by `split`: gap, chunk, gap, ..., chunk, gap
+_LETTER = re.compile(r"[^\W\d_]")
+_LONE_LETTER_BY_SEPARATOR = re.compile(r"(?<![^\W\d_])[^\W\d_][_|]|[_|][^\W\d_](?![^\W\d_])")
+_CHUNK_CACHE_SIZE = 50_000  # distinct chunks remembered per table before it starts over
+_CHUNK_CACHE_MAX_CHARS = 64  # longer chunks are worked out each time, never kept
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # compared by identity: `None in entries` stays in C
+class _Chunk:
+    """What steps 2, 4 and 5 make of one chunk, and what steps 3 and 6 need to know about it."""
+
+    text: str
+    starts: tuple[int, ...] | None  # offsets counted from the chunk's start; None: unchanged
+    ends: tuple[int, ...] | None
+    head: str  # first word of `text` when `text` starts with a word, else ""
+    tail: str | None  # last word of `text` when `text` ends with a word, else None (never a head)
+    letter: bool  # one letter after step 2: maybe part of a spaced-out word
+    separated: bool  # a lone letter beside `_` or `|` after step 2: maybe a spaced-out word inside
+
+    @classmethod
+    def of(cls, chunk: str, aliases: bool) -> _Chunk:
+        if chunk.isalpha() and _ELONGATION.search(chunk) is None and not (aliases and chunk in _alias_words()):
+            # most words: letters only (no obfuscation), no elongation, no alias: nothing to do
+            return cls(chunk, None, None, chunk, chunk, len(chunk) == 1, False)
+        steps = _CHUNK_STEPS if aliases else _CHUNK_STEPS[:2]
+        text, starts, ends = _edit_chain(chunk, None, None, steps)
+        words = _WORD.findall(text)
+        elongated = _ELONGATION.sub(r"\1", chunk)
+        return cls(
+            text,
+            None if starts is None else tuple(starts),
+            None if ends is None else tuple(ends),
+            words[0] if words and text.startswith(words[0]) else "",
+            words[-1] if words and text.endswith(words[-1]) else None,
+            _LETTER.fullmatch(elongated) is not None,
+            _LONE_LETTER_BY_SEPARATOR.search(elongated) is not None,
+        )
+
+
+_CHUNKS: tuple[dict[str, _Chunk], dict[str, _Chunk]] = ({}, {})  # indexed by `aliases`
+_PLAIN: tuple[set[str], set[str]] = (set(), set())  # one word kept as it is, no lone letter by `_`/`|`
+
+
+_GAPS_TO_SPACE = {code: " " for code in range(128) if not _CHUNK.match(chr(code))}
+_SEPARATORS = " .-*/+"  # the separators of step 3 that are not chunk characters
+_LETTER_OF = operator.attrgetter("letter")
+_SEPARATED_OF = operator.attrgetter("separated")
+_HEAD_OF = operator.attrgetter("head")
+_TAIL_OF = operator.attrgetter("tail")
+
+
+def _maybe_spaced(parts: list[str], letters: list[bool]) -> bool:
+    """Two one-letter chunks in a row, one or two separators of step 3 between them (`parts` from
+    `_CHUNK_SPLIT.split`, `letters[k]` true when its chunk k may be one letter)."""
+    for k in range(len(letters) - 1):
+        if letters[k] and letters[k + 1]:
+            gap = parts[2 * k + 2]
+            if len(gap) <= 2 and not gap.strip(_SEPARATORS):
+                return True
+    return False
+
+
+def _chunks_of(chunks: list[str], aliases: bool) -> list[_Chunk]:
+    table = _CHUNKS[aliases]
+    found = list(map(table.get, chunks))
+    if None not in found:
+        return found
+    for k, entry in enumerate(found):
+        if entry is None:
+            if len(table) >= _CHUNK_CACHE_SIZE:
+                table.clear()
+                _PLAIN[aliases].clear()
+            entry = found[k] = _Chunk.of(chunks[k], aliases)
+            if len(chunks[k]) > _CHUNK_CACHE_MAX_CHARS:  # codes, addresses, floods: rarely seen twice
+                continue
+            table[chunks[k]] = entry
+            if entry.starts is None and entry.head == chunks[k] and not entry.separated:
+                _PLAIN[aliases].add(chunks[k])
+    return found
+
+
+def _chunk_chain(
+    norm: str,
+    starts: list[int] | None,
+    ends: list[int] | None,
+    aliases: bool,
+) -> tuple[str, list[int] | None, list[int] | None] | None:
+    """Steps 2-6 from remembered chunk results; None when step 3 edits (run the whole chain)."""
+    parts = None  # `_CHUNK_SPLIT.split(norm)`, made when needed
+    if norm.isascii():  # `str.translate` then `str.split` find the chunks faster than a regex
+        chunks = norm.translate(_GAPS_TO_SPACE).split()
+    else:
+        parts = _CHUNK_SPLIT.split(norm)
+        chunks = parts[1::2]
+    if _PLAIN[aliases].issuperset(chunks):  # most texts: steps 2, 4, 5 keep every chunk
+        lengths = list(map(len, chunks))
+        if (1, 1) in zip(lengths, lengths[1:], strict=False):  # two one-character chunks in a row
+            parts = _CHUNK_SPLIT.split(norm) if parts is None else parts
+            if _maybe_spaced(parts, [n == 1 for n in lengths]) and spacing_edits(norm):
+                return None
+        if True in map(operator.eq, chunks, chunks[1:]):
+            return _edit_chain(norm, starts, ends, (repetition_edits,))
+        return norm, starts, ends
+    entries = _chunks_of(chunks, aliases)
+    maybe_spaced = repeated = False
+    changed = []
+    letter, tail = False, None
+    for k, entry in enumerate(entries):  # one pass: cheaper than one `map` per question
+        if entry.letter and letter or entry.separated:
+            maybe_spaced = True
+        if entry.head == tail:
+            repeated = True
+        if entry.starts is not None:
+            changed.append(k)
+        letter, tail = entry.letter, entry.tail
+    if maybe_spaced:
+        parts = _CHUNK_SPLIT.split(norm) if parts is None else parts
+        letters = list(map(_LETTER_OF, entries))
+        if (True in map(_SEPARATED_OF, entries) or _maybe_spaced(parts, letters)) and spacing_edits(
+            _ELONGATION.sub(r"\1", norm)
+        ):
+            return None
+    if changed:
+        parts = _CHUNK_SPLIT.split(norm) if parts is None else parts
+        norm, starts, ends = _join_chunks(norm, parts, entries, changed, starts, ends)
+    if repeated:
+        return _edit_chain(norm, starts, ends, (repetition_edits,))
+    return norm, starts, ends
+
+
+def _join_chunks(
+    norm: str,
+    parts: list[str],
+    entries: list[_Chunk],
+    changed: list[int],
+    starts: list[int] | None,
+    ends: list[int] | None,
+) -> tuple[str, list[int], list[int]]:
+    """The text with each changed chunk (indexes `changed`) replaced by its result, offsets composed
+    through the chunk's own."""
+    spans = []
+    pos = done = 0  # `pos` is where `parts[done]` starts
+    for k in changed:
+        begin = pos + sum(map(len, parts[done:2 * k + 1]))
+        pos, done = begin + len(parts[2 * k + 1]), 2 * k + 2
+        spans.append((begin, pos, entries[k]))
+    out: list[str] = []
+    copied = 0
+    for begin, end, edit in spans:
+        out.append(norm[copied:begin])
+        out.append(edit.text)
+        copied = end
+    out.append(norm[copied:])
+    new_starts = list(range(len(norm))) if starts is None else list(starts)
+    new_ends = list(range(1, len(norm) + 1)) if ends is None else list(ends)
+    for begin, end, edit in reversed(spans):  # from the end, so the positions before each chunk still hold
+        new_starts[begin:end] = map(new_starts.__getitem__, map(begin.__add__, edit.starts))  # type: ignore[arg-type]
+        new_ends[begin:end] = map(new_ends.__getitem__, map((begin - 1).__add__, edit.ends))  # type: ignore[arg-type]
+    return "".join(out), new_starts, new_ends
 
 
 def normalize(text: str, *, aliases: bool = True) -> Normalized:
@@ -323,15 +524,24 @@ def normalize(text: str, *, aliases: bool = True) -> Normalized:
         ends: list[int] | None = None
     else:
         norm, starts, ends = _fold(text)
-    for step in _STEPS:
-        if step is alias_edits and not aliases:
-            continue
-        edits = step(norm)
-        if edits:
-            if starts is None or ends is None:
-                starts = list(range(len(text)))
-                ends = list(range(1, len(text) + 1))
-            norm, starts, ends = _apply_edits(norm, starts, ends, edits)
+    result = _chunk_chain(norm, starts, ends, aliases)
+    if result is None:
+        steps = _STEPS if aliases else tuple(step for step in _STEPS if step is not alias_edits)
+        result = _edit_chain(norm, starts, ends, steps)
+    norm, starts, ends = result
+    if starts is None or ends is None:
+        return Normalized(text, norm)
+    return Normalized(text, norm, tuple(starts), tuple(ends))
+
+
+def _slow_normalize(text: str, *, aliases: bool = True) -> Normalized:
+    """The reference: every step over the whole text (tests check the fast path against it)."""
+    if text.isascii() and text.isprintable():
+        norm, starts, ends = text.lower(), None, None
+    else:
+        norm, starts, ends = _fold(text)
+    steps = _STEPS if aliases else tuple(step for step in _STEPS if step is not alias_edits)
+    norm, starts, ends = _edit_chain(norm, starts, ends, steps)
     if starts is None or ends is None:
         return Normalized(text, norm)
     return Normalized(text, norm, tuple(starts), tuple(ends))
