@@ -49,9 +49,8 @@ def detect(original: str, words: Iterable[str]) -> str | None:
         if _LATIN_LETTER.search(original) is None:
             return None
     scores: dict[str, int] = {}
-    index = _languages_of_word()
-    for word in words:
-        for lang in index.get(word, ()):
+    for languages in filter(None, map(_languages_of_word().get, words)):  # function words only
+        for lang in languages:
             scores[lang] = scores.get(lang, 0) + 1
     arabizi = 0 if _ARABIZI_DIGITS.isdisjoint(original) else len(_ARABIZI.findall(original))
     if arabizi:
