@@ -73,7 +73,8 @@ def main() -> int:
         for label, owner_key, names in STAGES:
             for name in (names,) if isinstance(names, str) else names:
                 owner = owners[owner_key]
-                saved.append((owner, name, owner.__dict__.get(name) if owner_key != "analyzer" else getattr(owner, name)))
+                original = getattr(owner, name) if owner_key == "analyzer" else owner.__dict__.get(name)
+                saved.append((owner, name, original))
                 _timed(owner, name, label, totals)
         started = time.perf_counter()
         list(analyzer.analyze_many(conversations, chunksize=16))
@@ -85,8 +86,9 @@ def main() -> int:
                 setattr(owner, name, original)
         # report() calls advice and identifiers: show its own share
         totals["report (flags, explanations, summary)"] -= totals["advice"] + totals["identifiers"]
-        print(f"\n**{mix} mix**: {n_msg:,} messages, {len({m.get('text') for c in conversations for m in c['messages']}):,} "
-              f"distinct texts; plain run {n_msg / plain:,.0f} messages/s ({plain * 1e6 / n_msg:.1f} µs per message)\n")
+        distinct = len({m.get("text") for c in conversations for m in c["messages"]})
+        print(f"\n**{mix} mix**: {n_msg:,} messages, {distinct:,} distinct texts; plain run "
+              f"{n_msg / plain:,.0f} messages/s ({plain * 1e6 / n_msg:.1f} µs per message)\n")
         print("| stage | µs per message | share |")
         print("|---|---|---|")
         for label, _owner, _names in STAGES:
