@@ -71,3 +71,13 @@ def test_patterns_are_anchored_on_their_rarest_required_slot():
     found = matcher.find(["add", "you", "on", "whatsapp", "the", "video", "you", "whatsapp"])
     assert [(m.key, m.start_word, m.end_word) for m in found] == [("a", 1, 4), ("b", 4, 6), ("a", 6, 8)]
     assert matcher.find(["you", "really", "the", "thing"]) == []
+
+
+def test_word_frequencies_are_normalized_words_with_counts():
+    from sextortion_flags.lexicon import word_frequencies
+
+    table = word_frequencies()
+    assert len(table) > 1000
+    assert table["de"] > table.get("whatsapp", 0) > 0  # a function word is more frequent than an app
+    sample = sorted(table)[::97]
+    assert all(WORD.fullmatch(word) and normalize(word).text == word for word in sample)
