@@ -62,9 +62,19 @@ class Pattern:
 
 
 def _compile_term(raw: str, where: str) -> tuple[Term, ...]:
+    try:
+        return _compile_alternative(raw)
+    except PatternError as exc:
+        raise PatternError(f"{where}: {exc}") from None
+
+
+@cache
+def _compile_alternative(raw: str) -> tuple[Term, ...]:
+    """One alternative ("carte+cadeau", "photo*"); the same alternatives recur across thousands of
+    patterns, so each is compiled once."""
     words = [w for w in raw.split("+") if w]
     if not words:
-        raise PatternError(f"{where}: empty alternative")
+        raise PatternError("empty alternative")
     terms = []
     for word in words:
         kind = "exact"
@@ -73,7 +83,7 @@ def _compile_term(raw: str, where: str) -> tuple[Term, ...]:
         elif word.startswith("*") and len(word) > 1:
             kind, word = "suffix", word[1:]
         if "*" in word:
-            raise PatternError(f"{where}: '*' only at the start or end of a word, got {raw!r}")
+            raise PatternError(f"'*' only at the start or end of a word, got {raw!r}")
         norm = normalize_term(word, aliases=kind == "exact")
         parts = WORD.findall(norm)
         if len(parts) != 1 or (kind == "exact" and parts[0] != norm):
@@ -81,10 +91,10 @@ def _compile_term(raw: str, where: str) -> tuple[Term, ...]:
                 terms.extend(Term("exact", p) for p in parts)
                 continue
             raise PatternError(
-                f"{where}: {word!r} normalizes to {norm!r}, which is not one word; join words with '+'"
+                f"{word!r} normalizes to {norm!r}, which is not one word; join words with '+'"
             )
         if kind != "exact" and len(parts[0]) < 2:
-            raise PatternError(f"{where}: prefix/suffix {word!r} is too short (two letters at least)")
+            raise PatternError(f"prefix/suffix {word!r} is too short (two letters at least)")
         terms.append(Term(kind, parts[0]))
     return tuple(terms)
 
