@@ -10,7 +10,7 @@ probabilities:
 - counting, sublinear tf, idf, the per-block L2 norm and the block weights run in numpy per batch.
 
 It saves to and loads from plain NumPy arrays (`to_arrays`/`from_arrays`, an `.npz` read with
-`allow_pickle=False`: data only, no code), so scoring needs neither scikit-learn nor skops and
+`allow_pickle=False`: data only, no code), so scoring needs neither scikit-learn, scipy nor skops and
 an analyzer loads in a fraction of the time. `tests/test_classifier.py` checks it against the
 pipeline.
 """
