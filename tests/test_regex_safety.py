@@ -19,7 +19,7 @@ import pytest
 import sextortion_flags
 from sextortion_flags.analyzer import MAX_MESSAGE_CHARS, Analyzer
 from sextortion_flags.rules.engine import RuleEngine
-from sextortion_flags.signals.age import _patterns as age_patterns
+from sextortion_flags.signals.age import claim_patterns as age_patterns
 
 LIMIT_SECONDS = 2
 N = 50_000

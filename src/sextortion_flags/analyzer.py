@@ -42,7 +42,7 @@ from sextortion_flags.ordered import unique_by
 from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages, strongest_adjustments
 from sextortion_flags.rules.schema import LANGUAGES
 from sextortion_flags.signals.account import account_findings
-from sextortion_flags.signals.age import age_claims, age_findings
+from sextortion_flags.signals.age import age_claims, age_findings, claim_patterns
 from sextortion_flags.signals.timing import fast_escalation, repeated_after_refusal
 from sextortion_flags.signals.view import MessageView
 
@@ -343,7 +343,7 @@ class Analyzer:
         jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
         if jobs < 1:
             raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
-        _freeze_long_lived()
+        _freeze_long_lived(self)
         chunks = _chunks(conversations, max(int(chunksize), 1))
         if jobs == 1:
             for chunk in chunks:
@@ -406,7 +406,7 @@ _WORKER: Analyzer | None = None
 _FROZEN = False
 
 
-def _freeze_long_lived() -> None:
+def _freeze_long_lived(analyzer: Analyzer) -> None:
     """Move what is alive now (the analyzer's rule index, vocabularies and tables: several hundred
     thousand objects that live as long as the process) out of the garbage collector's sight, once
     per process, so its full collections during a batch stop re-scanning them (~5% of batch
@@ -415,6 +415,8 @@ def _freeze_long_lived() -> None:
     global _FROZEN
     if not _FROZEN:
         _FROZEN = True
+        analyzer.engine.prepare()  # what would otherwise be built lazily, after the freeze
+        claim_patterns()
         gc.freeze()
 
 
@@ -422,7 +424,7 @@ def _init_worker(config: dict[str, Any]) -> None:
     global _WORKER
     if _WORKER is None:  # spawned, not forked
         _WORKER = Analyzer(**config)
-        _freeze_long_lived()
+        _freeze_long_lived(_WORKER)
 
 
 def _analyze_in_worker(chunk: list[Any]) -> list[Report | ErrorReport]:

@@ -67,9 +67,9 @@ class _Span:
 class Words:
     """The words of a normalized message with their normalized offsets."""
 
-    words: list[str]
-    starts: list[int]
-    ends: list[int]
+    words: tuple[str, ...]  # tuples: a cached Words leaves the garbage collector's lists
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
     @classmethod
     def of(cls, text: str) -> Words:
@@ -85,12 +85,9 @@ class Words:
 
 @lru_cache(maxsize=4096)
 def _words_of(text: str) -> Words:
-    words, starts, ends = [], [], []
-    for m in WORD.finditer(text):
-        words.append(m.group(0))
-        starts.append(m.start())
-        ends.append(m.end())
-    return Words(words, starts, ends)
+    matches = list(WORD.finditer(text))
+    return Words(tuple(m.group(0) for m in matches), tuple(m.start() for m in matches),
+                 tuple(m.end() for m in matches))
 
 
 class _Compiled:
@@ -108,6 +105,10 @@ class _Compiled:
             self.regexes.append((key, compile_regex(source)))
         self._prefilter = None
 
+    def prepare(self) -> None:
+        if self._prefilter is None and self.regexes:
+            self._prefilter = RegexPrefilter([regex for _, regex in self.regexes])
+
     def spans(self, text: str, words: Words) -> list[_Span]:
         found: list[_Span] = []
         for m in self.matcher.find(words.words):
@@ -116,8 +117,8 @@ class _Compiled:
         if not self.regexes:
             return found
         if self._prefilter is None:
-            self._prefilter = RegexPrefilter([regex for _, regex in self.regexes])
-        for index in self._prefilter.candidates(text):
+            self.prepare()
+        for index in self._prefilter.candidates(text):  # type: ignore[union-attr]
             key, regex = self.regexes[index]
             for m in regex.finditer(text):
                 if m.end() > m.start():
@@ -149,6 +150,14 @@ class RuleEngine:
                 compiled.add(cue, cue.patterns, cue.regex)
             self._cues[language] = compiled
         self._cue_sets: dict[tuple[str, ...], tuple[_Compiled, dict[int, int]]] = {}
+
+    def prepare(self) -> None:
+        """Build now what is otherwise built on first use (the regex prefilters, each language's
+        cue index), e.g. before a batch freezes long-lived objects or forks workers."""
+        self._rules.prepare()
+        for language in self.cues:
+            if language != "xx":
+                self._cue_set(cue_languages(language))[0].prepare()
 
     @property
     def languages(self) -> list[str]:

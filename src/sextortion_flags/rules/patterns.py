@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -179,14 +179,14 @@ class _TermTable:
             self._cache.clear()
         return found
 
-    def of(self, word: str) -> frozenset[int]:
+    def of(self, word: str) -> tuple[int, ...]:
         return self._cache[word]
 
-    def of_all(self, words: list[str]) -> list[frozenset[int]]:
+    def of_all(self, words: Sequence[str]) -> list[tuple[int, ...]]:
         """Term ids of each word (dictionary look-ups mapped in C; new words computed once)."""
         return list(map(self._cache.__getitem__, words))
 
-    def _lookup(self, word: str) -> frozenset[int]:
+    def _lookup(self, word: str) -> tuple[int, ...]:
         ids = set(self._exact.get(word, ()))
         n = len(word)
         for length in self._prefix_lengths:
@@ -197,17 +197,19 @@ class _TermTable:
             if length > n:
                 break
             ids.update(self._suffix.get(word[-length:], ()))
-        return frozenset(ids)
+        # a tuple (most words: the shared empty one): tuples of ints leave the garbage collector's
+        # lists, and the cache holds a word per distinct chat word
+        return tuple(sorted(ids)) if ids else ()
 
 
 class _WordTerms(dict):
-    """word -> frozenset of term ids, filled on first sight (bounded)."""
+    """word -> the term ids it satisfies, filled on first sight (bounded)."""
 
-    def __init__(self, lookup: Callable[[str], frozenset[int]]) -> None:
+    def __init__(self, lookup: Callable[[str], tuple[int, ...]]) -> None:
         super().__init__()
         self.lookup = lookup
 
-    def __missing__(self, word: str) -> frozenset[int]:
+    def __missing__(self, word: str) -> tuple[int, ...]:
         if len(self) >= _TermTable._CACHE_LIMIT:
             self.clear()
         found = self[word] = self.lookup(word)
@@ -317,7 +319,7 @@ class PhraseMatcher:
         return _CompiledSlot(frozenset(single), {k: tuple(v) for k, v in multi.items()}, slot.optional,
                              slot.gap_before)
 
-    def find(self, words: list[str]) -> list[Match]:
+    def find(self, words: Sequence[str]) -> list[Match]:
         termsets = self._terms.of_all(words)
         present: set[int] = set().union(*termsets)
         anchors = present & self._anchors
@@ -344,7 +346,7 @@ class PhraseMatcher:
         return matches
 
 
-def _match_slots(slots: tuple[_CompiledSlot, ...], k: int, termsets: list[frozenset[int]], pos: int,
+def _match_slots(slots: tuple[_CompiledSlot, ...], k: int, termsets: list[tuple[int, ...]], pos: int,
                  first: bool = False) -> int | None:
     """End word index of the shortest match of slots[k:] starting at `pos`, or None."""
     if k == len(slots):

@@ -36,7 +36,7 @@ class AgeClaim:
 
 
 @cache
-def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], RegexPrefilter]:
+def claim_patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], RegexPrefilter]:
     """Age patterns, school-level patterns, and the prefilter that tells which of them may match."""
     data = load_yaml(RESOURCE_ROOT / "lexicon" / "age_claims.yaml")
     ages = [re.compile(p) for p in data["ages"]]
@@ -45,7 +45,7 @@ def _patterns() -> tuple[list[re.Pattern[str]], list[re.Pattern[str]], RegexPref
 
 
 def age_claims(views: Sequence[MessageView]) -> list[AgeClaim]:
-    ages, schools, prefilter = _patterns()
+    ages, schools, prefilter = claim_patterns()
     claims = []
     for view in views:
         if view.norm is None:
