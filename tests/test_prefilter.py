@@ -101,3 +101,43 @@ def test_up_to_three_sets_and_short_literals_when_only_a_digit_was_required():
     digits = RegexPrefilter([re.compile(r"\d{2,6} ?(?:now\b|rn\b|or\b|asap)")])
     assert digits.candidates("500 rn") == [0]
     assert digits.candidates("500 euros merci") == []  # a digit alone no longer wakes it
+
+
+@pytest.mark.parametrize(("pattern", "guarded"), [
+    (r"\b(?:paie|vire)\b", r"(?=[pv])\b(?:paie|vire)\b"),
+    (r"(?<!\bje )\b(?:envoie|send)\b", r"(?=[es])(?<!\bje )\b(?:envoie|send)\b"),
+    (r"(?i)\bWestern\b", r"(?i)(?=[W])\bWestern\b"),  # global flags stay first and cover the guard
+    (r"(?m)^>[^\n]{0,400}", r"(?m)(?=[>])^>[^\n]{0,400}"),
+    (r"(?:\+|00)?\d{6,}", r"(?=[0\+\d])(?:\+|00)?\d{6,}"),  # an optional start adds what follows it
+    (r"[$£€] ?\d+", r"(?=[\$£€])[$£€] ?\d+"),
+])
+def test_first_character_guard(pattern, guarded):
+    from sextortion_flags.rules.prefilter import first_character_guard
+
+    assert first_character_guard(pattern) == guarded
+    sample = "x western paie 0612345678 $5 envoie\n> quoted"
+    assert [m.span() for m in re.finditer(guarded, sample)] == [m.span() for m in re.finditer(pattern, sample)]
+
+
+@pytest.mark.parametrize("pattern", [r".{3}abc", r"[^a]bc", r"(?:ab)?", r"x?y*", r"(?i:Western)\b", r"\1"])
+def test_first_character_guard_leaves_unknown_starts_alone(pattern):
+    from sextortion_flags.rules.prefilter import first_character_guard
+
+    assert first_character_guard(pattern) == pattern
+
+
+def test_guarded_rule_regexes_match_exactly_like_the_originals():
+    from sextortion_flags.rules.prefilter import first_character_guard
+
+    engine = RuleEngine()
+    texts = [normalize(example).text for rule_file, _ in engine.rule_files for rule in rule_file.rules
+             for example in [*rule.examples.positive, *rule.examples.negative]]
+    sources = [rule_regex for rule in engine.rules for rule_regex in rule.regex]
+    sources += [cue_regex for cues in engine.cues.values() for cue in cues for cue_regex in cue.regex]
+    guarded = 0
+    for source in sources:
+        original, new = re.compile(source), re.compile(first_character_guard(source))
+        guarded += original.pattern != new.pattern
+        for text in texts:
+            assert [m.span() for m in original.finditer(text)] == [m.span() for m in new.finditer(text)], source[:60]
+    assert guarded > len(sources) * 0.8

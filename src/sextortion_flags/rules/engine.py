@@ -15,7 +15,7 @@ from pathlib import Path
 from sextortion_flags.normalize import Normalized
 from sextortion_flags.rules.loader import load_cues, load_rules
 from sextortion_flags.rules.patterns import WORD, PhraseMatcher, compile_pattern, compile_regex
-from sextortion_flags.rules.prefilter import RegexPrefilter
+from sextortion_flags.rules.prefilter import RegexPrefilter, first_character_guard
 from sextortion_flags.rules.schema import Cue, Rule
 
 
@@ -102,7 +102,7 @@ class _Compiled:
         for source in patterns:
             self.matcher.add(compile_pattern(source, key))
         for source in regexes:
-            self.regexes.append((key, compile_regex(source)))
+            self.regexes.append((key, compile_regex(first_character_guard(source))))
         self._prefilter = None
 
     def prepare(self) -> None:

@@ -162,6 +162,80 @@ def _is_digit_item(op: object, arg: Any) -> bool:
     return op is sre.LITERAL and ord("0") <= arg <= ord("9")
 
 
+_ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
+_CATEGORY_CLASS = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_WORD: r"\w", sre.CATEGORY_SPACE: r"\s",
+                   sre.CATEGORY_NOT_DIGIT: r"\D", sre.CATEGORY_NOT_WORD: r"\W", sre.CATEGORY_NOT_SPACE: r"\S"}
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
+
+
+def first_character_guard(pattern: str) -> str:
+    """`pattern` with a look-ahead for the characters a match can start with put in front.
+
+    Python's `re` tries a pattern at every position and only skips ahead by itself when the
+    pattern opens with a plain literal; rule regexes open with `\\b` or look-behinds, then dozens
+    of alternatives, all tried at every position. `(?=[pvs])\\b(?:paie|vire|send...)` fails at
+    most positions on one class test. The look-ahead is zero-width and only restates what the
+    pattern requires, so matches are unchanged (tested on every rule example). Patterns whose
+    first character is unknown (`.`, a negated class, an optional start) are returned as they are.
+    """
+    try:
+        items, nullable = _first_characters(list(sre_parse.parse(pattern)))
+    except (re.error, RecursionError):
+        return pattern
+    if items is None or nullable or not items:
+        return pattern
+    parts = set()
+    for op, arg in items:
+        if op is sre.LITERAL:
+            parts.add(re.escape(chr(arg)))
+        elif op is sre.RANGE:
+            parts.add(f"{re.escape(chr(arg[0]))}-{re.escape(chr(arg[1]))}")
+        elif op is sre.CATEGORY and arg in _CATEGORY_CLASS:
+            parts.add(_CATEGORY_CLASS[arg])
+        else:
+            return pattern
+    flags = _GLOBAL_FLAGS.match(pattern)  # global flags must stay first
+    head = flags.group(0) if flags else ""
+    return f"{head}(?=[{''.join(sorted(parts))}]){pattern[len(head):]}"
+
+
+def _first_characters(items: list[tuple[Any, Any]]) -> tuple[list[tuple[Any, Any]] | None, bool]:
+    """The class items one of which starts every match of a sequence, and whether it can be empty."""
+    found: list[tuple[Any, Any]] = []
+    for op, arg in items:
+        if op in _ZERO_WIDTH:
+            continue
+        if op is sre.LITERAL:
+            return [*found, (op, arg)], False
+        if op is sre.IN:
+            if any(item_op is sre.NEGATE for item_op, _ in arg):
+                return None, False
+            return [*found, *arg], False
+        if op is sre.BRANCH:
+            branches = [_first_characters(list(branch)) for branch in arg[1]]
+            if any(got is None for got, _ in branches):
+                return None, False
+            found += [item for got, _ in branches for item in got]  # type: ignore[union-attr]
+            if not any(empty for _, empty in branches):
+                return found, False
+            continue
+        if op is sre.SUBPATTERN and (arg[1] or arg[2]):  # local flags such as (?i:...): give up
+            return None, False
+        if op in (sre.SUBPATTERN, sre.ATOMIC_GROUP) or op in _REPEATS:
+            inner = arg[-1] if op is sre.SUBPATTERN else (arg if op is sre.ATOMIC_GROUP else arg[2])
+            got, empty = _first_characters(list(inner))
+            if got is None:
+                return None, False
+            found += got
+            if op in _REPEATS and arg[0] == 0:
+                empty = True
+            if not empty:
+                return found, False
+            continue
+        return None, False
+    return found, True
+
+
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_ARABIC = re.compile(r"[\u0600-\u06ff]")
 _HAS_LONG_WORD = re.compile(rf"\w{{{LONG_RUN}}}")
