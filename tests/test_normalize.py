@@ -229,3 +229,16 @@ def test_long_chunks_are_worked_out_but_not_kept(chunk):
     text = f"{chunk} snp {chunk}"
     _same(text, True)
     assert chunk not in normalize_module._CHUNKS[True]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab é\u200b\u202e📸😂🙏\u0301\u0640\ufe0fشيء\x00\n")), max_size=40))
+def test_fold_with_marks_equals_the_per_character_fold(text):
+    from sextortion_flags.normalize import _fold, fold_characters
+
+    folded, starts, ends = _fold(text)
+    expected = fold_characters(text)
+    if starts is None:
+        assert folded == expected[0] and expected[1] == list(range(len(text)))
+    else:
+        assert (folded, starts, ends) == expected

@@ -157,12 +157,32 @@ _FOLD_TABLE = _FoldTable()
 
 
 def _fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
-    """Step 1 in C when every character folds to one (offsets stay the identity: None), else the
-    per-character loop."""
+    """Step 1 in C when every character folds to one (offsets stay the identity: None); otherwise
+    the same result as `fold_characters`, with only the uneven characters handled one by one."""
     folded = text.translate(_FOLD_TABLE)
     if _UNEVEN not in folded:
         return folded, None, None
-    return fold_characters(text)
+    # The translation has one character per character of the text, the uneven ones marked: copy
+    # the runs between marks with identity offsets and fold each marked character on its own.
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    runs = folded.split(_UNEVEN)
+    for k, run in enumerate(runs):
+        if run:
+            out.append(run)
+            starts.extend(range(pos, pos + len(run)))
+            ends.extend(range(pos + 1, pos + len(run) + 1))
+            pos += len(run)
+        if k < len(runs) - 1:  # the uneven character at `pos`
+            replacement = fold_char(text[pos])
+            if replacement:
+                out.append(replacement)
+                starts.extend([pos] * len(replacement))
+                ends.extend([pos + 1] * len(replacement))
+            pos += 1
+    return "".join(out), starts, ends
 
 
 def fold_characters(text: str) -> tuple[str, list[int], list[int]]:
