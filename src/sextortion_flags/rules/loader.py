@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sextortion_flags.errors import RuleFileError, describe_validation_error
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 from sextortion_flags.rules.patterns import PatternError, compile_pattern, compile_regex
+from sextortion_flags.rules.prefilter import first_character_guard
 from sextortion_flags.rules.schema import LANGUAGES, Cue, CueFile, Rule, RuleFile
 
 FileModel = TypeVar("FileModel", RuleFile, CueFile)
@@ -54,8 +55,8 @@ def _check_compiles(path: Path, item_id: str, patterns: list[str], regexes: list
         except PatternError as exc:
             raise RuleFileError(str(exc), path=str(path), rule_id=item_id) from exc
     for regex in regexes:
-        try:
-            compiled = compile_regex(regex)
+        try:  # compiled as the engine will run it (guarded), so the engine finds it compiled
+            compiled = compile_regex(first_character_guard(regex))
         except re.error as exc:
             raise RuleFileError(f"regex {regex!r} does not compile: {exc}", path=str(path), rule_id=item_id) from exc
         if compiled.match(""):

@@ -10,6 +10,7 @@ literal always runs. The result is exactly the same matches, only faster.
 from __future__ import annotations
 
 import re
+from functools import cache
 from operator import itemgetter
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -168,6 +169,7 @@ _CATEGORY_CLASS = {sre.CATEGORY_DIGIT: r"\d", sre.CATEGORY_WORD: r"\w", sre.CATE
 _GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")
 
 
+@cache
 def first_character_guard(pattern: str) -> str:
     """`pattern` with a look-ahead for the characters a match can start with put in front.
 
