@@ -168,3 +168,19 @@ def test_bad_options_are_usage_errors(kwargs):
 def test_thresholds_change_flags():
     strict = Analyzer(rules=FIXTURE_RULES, model=False, thresholds={"image_request": 0.95, "escalation": 0.95})
     assert strict.analyze(conversation("envoie moi une photo")).risk_level == "none"
+
+
+def test_a_benign_line_repeated_is_one_piece_of_model_evidence():
+    """The classifier scores "todo bien" as a threat word; said three times it used to add up to a
+    high-risk threat flag. Repeated texts now count once per category for the model."""
+    texts = ["el míster dice que el entreno se adelanta a las 17:30 mañana", "todo bien", "vale, nos vemos",
+             "todo bien", "ay que se me olvidó tu cumple ayer, soy lo peor", "todo bien", "jaja tranqui"]
+    report = Analyzer().analyze({"id": "t", "messages": [{"sender": "ab"[i % 2], "text": t} for i, t in enumerate(texts)]})
+    assert report.risk_level == "none", [(f.category, f.score) for f in report.flags]
+
+
+def test_a_repeated_demand_still_counts_for_the_rules():
+    texts = ["salut", "envoie une photo", "envoie une photo", "envoie une photo"]
+    report = Analyzer(model=False).analyze({"id": "r", "messages": [{"sender": "x", "text": t} for t in texts]})
+    image = next(f for f in report.flags if f.category == "image_request")
+    assert len({e.message_index for e in image.evidence}) == 3

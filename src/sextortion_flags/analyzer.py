@@ -216,7 +216,8 @@ class Analyzer:
             return []
         probabilities, features = scored.probabilities, scored.features
         weights = self.model_weights
-        findings = []
+        findings: list[Finding] = []
+        texts: dict[int, str] = {}
         for row, view in enumerate(targets, offset):
             cues = None
             for k, category in enumerate(self.classifier.categories):
@@ -236,7 +237,8 @@ class Analyzer:
                     source=f"model:{self.classifier.name}", description="", quote=quote, start=start, end=end,
                     base=base, adjustments=adjustments, facts={"ngrams": ngrams, "probability": round(p, 3)},
                 ))
-        return findings
+                texts[len(findings) - 1] = view.norm.text  # type: ignore[union-attr]
+        return _once_per_text(findings, texts)
 
     def _refuses(self, views: list[MessageView], language: str | None):  # noqa: ANN202
         def refuses(view: MessageView) -> bool:
@@ -477,6 +479,19 @@ def _ngram_span(view: MessageView, ngrams: list[str]) -> tuple[str, int, int]:
         end = start + len(stripped)
     end = min(end, start + MAX_MODEL_QUOTE)
     return text[start:end], start, end
+
+
+def _once_per_text(findings: list[Finding], texts: dict[int, str]) -> list[Finding]:
+    """The model's findings with a message text repeated in the conversation counted once per
+    category (the strongest): "todo bien" said three times is not three independent signs. Rule
+    hits are not merged this way: a repeated demand is pressure the rules describe."""
+    best: dict[tuple[str, str], int] = {}
+    for i, finding in enumerate(findings):
+        key = (finding.category, texts[i])
+        if key not in best or finding.score > findings[best[key]].score:
+            best[key] = i
+    keep = set(best.values())
+    return [finding for i, finding in enumerate(findings) if i in keep]
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
