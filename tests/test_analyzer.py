@@ -184,3 +184,9 @@ def test_a_repeated_demand_still_counts_for_the_rules():
     report = Analyzer(model=False).analyze({"id": "r", "messages": [{"sender": "x", "text": t} for t in texts]})
     image = next(f for f in report.flags if f.category == "image_request")
     assert len({e.message_index for e in image.evidence}) == 3
+
+
+def test_two_word_messages_are_not_model_evidence():
+    texts = ["plan del sábado: salimos a las 9", "todo bien", "perfecto", "venga va", "hasta luego"]
+    report = Analyzer().analyze({"id": "s", "messages": [{"sender": "ab"[i % 2], "text": t} for i, t in enumerate(texts)]})
+    assert report.risk_level == "none", [(f.category, [e.quote for e in f.evidence]) for f in report.flags]

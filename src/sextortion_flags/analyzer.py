@@ -51,6 +51,9 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 20_000
 """Longer messages are cut for analysis (a note in the report says so); quotes stay exact."""
 MAX_EVIDENCE = 6
+MIN_MODEL_WORDS = 3
+"""Shorter messages ("todo bien", "venga va") are too few words for the classifier's probability
+to mean much; rules still read them."""
 MAX_NOTES = 5
 STAGE_ORDER = ("platform_migration", "image_request", "threat", "payment_demand")
 SUMMARY_ORDER = ("escalation", "platform_migration", "image_request", "threat", "payment_demand")
@@ -219,6 +222,8 @@ class Analyzer:
         findings: list[Finding] = []
         texts: dict[int, str] = {}
         for row, view in enumerate(targets, offset):
+            if len(Words.of(view.norm.text).words) < MIN_MODEL_WORDS:  # type: ignore[union-attr]
+                continue
             cues = None
             for k, category in enumerate(self.classifier.categories):
                 p = float(probabilities[row, k])
