@@ -190,3 +190,15 @@ def test_two_word_messages_are_not_model_evidence():
     texts = ["plan del sábado: salimos a las 9", "todo bien", "perfecto", "venga va", "hasta luego"]
     report = Analyzer().analyze({"id": "s", "messages": [{"sender": "ab"[i % 2], "text": t} for i, t in enumerate(texts)]})
     assert report.risk_level == "none", [(f.category, [e.quote for e in f.evidence]) for f in report.flags]
+
+
+def test_affection_between_partners_is_not_escalation_even_when_the_model_agrees():
+    """Love-bombing rules are flattery (stage: false) and the model's escalation is read the same
+    way: both need another sign (a move, an image request, a threat...) before escalation is flagged."""
+    texts = ["hace 38 grados en mi cuarto, me derrito", "jaja yo igual", "buenas noches mi amor 😘", "descansa",
+             "qué calor", "te echo de menos, mi amor, vuelve pronto 😘"]
+    messages = [{"sender": "sv"[i % 2], "text": t} for i, t in enumerate(texts)]
+    assert Analyzer().analyze({"id": "c", "user": "v", "messages": messages}).risk_level == "none"
+    pushed = [*messages, {"sender": "s", "text": "pásame tu snap y hablamos por ahí, aquí no"}]
+    report = Analyzer().analyze({"id": "c", "user": "v", "messages": pushed})
+    assert {"platform_migration", "escalation"} <= set(report.categories)  # now the affection counts

@@ -241,6 +241,7 @@ class Analyzer:
                     category=category, score=score, message_index=view.index, sender=view.sender,
                     source=f"model:{self.classifier.name}", description="", quote=quote, start=start, end=end,
                     base=base, adjustments=adjustments, facts={"ngrams": ngrams, "probability": round(p, 3)},
+                    stage=category != "escalation",  # affection-like talk: needs another sign, as for rules
                 ))
                 texts[len(findings) - 1] = view.norm.text  # type: ignore[union-attr]
         return _once_per_text(findings, texts)
