@@ -13,6 +13,11 @@ Messages are listed newest first and are reversed. Strings are UTF-8 bytes writt
 message_N.json (N > 1) next to a message_1.json yields nothing (it was read with message_1).
 Timestamps are UTC with an explicit offset. In a two-person thread the title names the other
 party, so the remaining participant is the exporter (`user`).
+
+The .zip Meta sends is read in place (`parsers.archive`): every folder holding message_N.json
+files is one thread, wherever it sits (your_instagram_activity/messages/inbox/,
+your_facebook_activity/messages/inbox/, messages/inbox/, e2ee_cutover/, archived_threads/,
+filtered_threads/, message_requests/ ...); media and other members are never read.
 """
 
 from __future__ import annotations
@@ -22,10 +27,21 @@ import logging
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
+from zipfile import ZipInfo
 
 from sextortion_flags.errors import InputError
+from sextortion_flags.models import ErrorReport
+from sextortion_flags.parsers.archive import (
+    NO_EXPORT,
+    Archive,
+    ArchiveLimitError,
+    error_record,
+    is_zip,
+    is_zip_file,
+    member_paths,
+)
 from sextortion_flags.parsers.base import (
     MAX_EXPORT_BYTES,
     ChatParser,
@@ -69,18 +85,23 @@ def fix_text(value: Any) -> Any:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    if path.stat().st_size > MAX_EXPORT_BYTES:
+        raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=f"{path}:0")
+    return _decode(path.read_bytes(), str(path))
+
+
+def _decode(raw: bytes, where: str) -> dict[str, Any]:
+    """One message_N.json from its bytes; `where` names the file (or archive member) in errors."""
     try:
-        if path.stat().st_size > MAX_EXPORT_BYTES:
-            raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=f"{path}:0")
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise InputError("not UTF-8 text", where=f"{path}:0") from exc
+        raise InputError("not UTF-8 text", where=f"{where}:0") from exc
     except json.JSONDecodeError as exc:
-        raise InputError("not valid JSON", where=f"{path}:{exc.lineno}") from None
+        raise InputError("not valid JSON", where=f"{where}:{exc.lineno}") from None
     except RecursionError:
-        raise InputError("JSON nested too deeply", where=f"{path}:0") from None
+        raise InputError("JSON nested too deeply", where=f"{where}:0") from None
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
-        raise InputError("not a Meta message file (no 'messages' list)", where=f"{path}:1")
+        raise InputError("not a Meta message file (no 'messages' list)", where=f"{where}:1")
     return data
 
 
@@ -119,10 +140,12 @@ def _message(raw: dict[str, Any]) -> dict[str, Any]:
 @register
 class MetaJsonParser(ChatParser):
     name = "meta"
-    extensions = (".json",)
+    extensions = (".json", ".zip")
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
+        if is_zip(head):  # below WhatsApp's 0.95: a zip that holds its _chat.txt stays WhatsApp
+            return 0.9 if any(_PART.match(name.name) for name in member_paths(path)) else 0.0
         start = json_object_head(head)
         if start is None:
             return 0.0
@@ -135,7 +158,10 @@ class MetaJsonParser(ChatParser):
             score = 0.6
         return score
 
-    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
+    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any] | ErrorReport]:
+        if is_zip_file(path):
+            yield from self._parse_archive(path, options)
+            return
         part = _PART.match(path.name)
         if part and int(part[1]) > 1 and (path.parent / "message_1.json").is_file():
             _load(path)  # still report a broken file; its messages come with message_1.json
@@ -148,8 +174,57 @@ class MetaJsonParser(ChatParser):
                     raws.extend(_load(sibling)["messages"])
                 except InputError:
                     log.warning("skipped unreadable sibling file %s", sibling)
-        messages = [_message(fix_text(r)) for r in reversed(raws) if isinstance(r, dict)]
+        yield self._conversation(path, path.resolve().parts, data, raws, options)
 
+    def _parse_archive(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any] | ErrorReport]:
+        """One conversation per thread folder of a "Download your information" zip, as if extracted:
+        message_1.json with its siblings merged, a lone message_N.json on its own. A broken file
+        becomes one error record and the other threads still come out."""
+        with Archive(path) as archive:
+            threads = self._archive_threads(archive)
+            if not threads:
+                raise InputError(f"{NO_EXPORT} (no Meta message_N.json thread)", where=str(path))
+            for name, first, siblings in threads:
+                try:
+                    data = _decode(archive.read(first), archive.where(first))
+                except InputError as exc:
+                    yield error_record(exc)
+                    continue
+                raws: list[Any] = list(data["messages"])
+                broken: list[InputError] = []
+                for sibling in siblings:
+                    try:
+                        raws.extend(_decode(archive.read(sibling), archive.where(sibling))["messages"])
+                    except ArchiveLimitError:
+                        raise  # the whole archive stops; never a thread silently cut short
+                    except InputError as exc:  # reported as the extracted file would be, the thread kept
+                        broken.append(exc)
+                where = (path.resolve().name, *name.parts)
+                yield self._conversation(name, where, data, raws, options)
+                for exc in broken:
+                    yield error_record(exc)
+
+    @staticmethod
+    def _archive_threads(archive: Archive) -> list[tuple[PurePath, ZipInfo, list[ZipInfo]]]:
+        """(member path, first file, sibling files) per conversation, in archive path order."""
+        folders: dict[PurePath, dict[int, tuple[PurePath, ZipInfo]]] = {}
+        for name, info in archive.members():
+            part = _PART.match(name.name)
+            if part:
+                folders.setdefault(name.parent, {}).setdefault(int(part[1]), (name, info))
+        threads = []
+        for folder in sorted(folders, key=str):
+            parts = folders[folder]
+            if 1 in parts:
+                threads.append((parts[1][0], parts[1][1], [parts[n][1] for n in sorted(parts) if n > 1]))
+            else:
+                threads += [(parts[n][0], parts[n][1], []) for n in sorted(parts)]
+        return threads
+
+    def _conversation(self, path: PurePath, where: tuple[str, ...], data: dict[str, Any], raws: list[Any],
+                      options: ParseOptions) -> dict[str, Any]:
+        """The canonical conversation of one thread: `path` names it, `where` (its folders) hints the app."""
+        messages = [_message(fix_text(r)) for r in reversed(raws) if isinstance(r, dict)]
         title = fix_text(data.get("title")) if isinstance(data.get("title"), str) else None
         participants: dict[str, dict[str, str]] = {}
         listed = data.get("participants")
@@ -162,13 +237,13 @@ class MetaJsonParser(ChatParser):
                 participants.setdefault(m["sender"], {"id": m["sender"], "name": m["sender"]})
 
         conversation: dict[str, Any] = {"id": self._id(path, data, title),
-                                        "platform": self._platform(path, data),
+                                        "platform": self._platform(where, data),
                                         "participants": list(participants.values())}
         user = self._user(options.user, list(participants), title)
         if user is not None:
             conversation["user"] = user
         conversation["messages"] = messages
-        yield conversation
+        return conversation
 
     @staticmethod
     def _siblings(path: Path) -> list[Path]:
@@ -180,17 +255,17 @@ class MetaJsonParser(ChatParser):
         return [p for _, p in sorted(found)]
 
     @staticmethod
-    def _id(path: Path, data: dict[str, Any], title: str | None) -> str:
+    def _id(path: PurePath, data: dict[str, Any], title: str | None) -> str:
         thread = data.get("thread_path")
         if isinstance(thread, str) and safe_id(thread.rstrip("/").rsplit("/", 1)[-1]):
             return safe_id(thread.rstrip("/").rsplit("/", 1)[-1])
         if _PART.match(path.name) and safe_id(path.parent.name):
             return safe_id(path.parent.name)
-        return safe_id(title or "") or conversation_id(path)
+        return safe_id(title or "") or conversation_id(Path(path))
 
     @staticmethod
-    def _platform(path: Path, data: dict[str, Any]) -> str:
-        where = "/".join(path.resolve().parts[-6:]).lower()  # e.g. your_instagram_activity/messages/inbox/x/
+    def _platform(folders: tuple[str, ...], data: dict[str, Any]) -> str:
+        where = "/".join(folders[-6:]).lower()  # e.g. your_instagram_activity/messages/inbox/x/, instagram-*.zip
         if "instagram" in where:
             return "instagram"
         if "facebook" in where or "messenger" in where:

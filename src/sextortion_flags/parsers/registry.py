@@ -9,6 +9,7 @@ from typing import Any
 
 from sextortion_flags.errors import InputError, UsageError
 from sextortion_flags.models import ErrorInfo, ErrorReport
+from sextortion_flags.parsers.archive import is_zip, is_zip_file, no_export_error
 from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ def _load_builtin() -> None:
     import sextortion_flags.parsers as package
 
     for module in pkgutil.iter_modules(package.__path__):
-        if module.name not in ("base", "registry"):
+        if module.name not in ("archive", "base", "registry"):
             importlib.import_module(f"sextortion_flags.parsers.{module.name}")
     _BUILTINS_LOADED = True
 
@@ -62,6 +63,8 @@ def detect_format(path: Path) -> str:
     scored = sorted(((_sniff(parser, path, head) + (0.05 if path.suffix.lower() in parser.extensions else 0.0),
                       name) for name, parser in _PARSERS.items()), reverse=True)
     if not scored or scored[0][0] < 0.3:
+        if is_zip(head):  # an unreadable zip, or one without any export the parsers know
+            raise no_export_error(path)
         raise InputError(f"not a recognised chat export (formats: {', '.join(formats())})", where=str(path))
     return scored[0][1]
 
@@ -81,11 +84,14 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
             if not fh.read(HEAD_BYTES).strip():
                 log.warning("empty file skipped: %s", path)  # zero conversations, not an error
                 return
-        if path.stat().st_size > MAX_EXPORT_BYTES:
+        big = path.stat().st_size > MAX_EXPORT_BYTES
+        if big and not is_zip_file(path):
             raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=str(path))
         if fmt == "auto" and options.columns:  # the user named columns: a generic table or message list
             fmt = "messages_jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv"
         name = detect_format(path) if fmt == "auto" else fmt
+        if big and ".zip" not in _PARSERS[name].extensions:  # archive readers cap each member instead
+            raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=str(path))
         for item in _PARSERS[name]().parse(path, options):
             if isinstance(item, dict):
                 item.setdefault("_source", str(path))

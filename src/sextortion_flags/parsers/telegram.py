@@ -35,6 +35,10 @@ Media sit in `div.media_wrap` (photo_wrap / video_file_wrap / sticker_wrap links
 `div.media media_photo|media_call|...` with `div.title` and `div.status`). Day separators (negative
 ids) are dropped. `messages.html` reads its continuation files too; a continuation file next to its
 `messages.html` yields nothing (it is already in that conversation).
+
+Zipped exports are read in place (`parsers.archive`): every `result.json` in the archive
+(ChatExport_<date>/ or DataExport_<date>/), and every folder holding `messages*.html` as one chat
+(ChatExport_<date>/, or chats/chat_NNN/ of an account export); photos and other files are never read.
 """
 
 from __future__ import annotations
@@ -43,13 +47,16 @@ import json
 import logging
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
+from zipfile import ZipInfo
 
 from sextortion_flags.errors import InputError
+from sextortion_flags.models import ErrorReport
+from sextortion_flags.parsers.archive import NO_EXPORT, Archive, error_record, is_zip, is_zip_file, member_paths
 from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, json_object_head, named_participant
 from sextortion_flags.parsers.registry import register
 
@@ -255,10 +262,12 @@ def _json_chat(chat: dict[str, Any], cid: str, self_id: str | None, self_name: s
 @register
 class TelegramJsonParser(ChatParser):
     name = "telegram"
-    extensions = (".json",)
+    extensions = (".json", ".zip")
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
+        if is_zip(head):  # below WhatsApp's 0.95: a zip that holds its _chat.txt stays WhatsApp
+            return 0.9 if any(name.name.lower() == "result.json" for name in member_paths(path)) else 0.0
         body = json_object_head(head)
         if body is None:
             return 0.0
@@ -268,17 +277,33 @@ class TelegramJsonParser(ChatParser):
             return 0.5
         return 0.0
 
-    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
-        text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any] | ErrorReport]:
+        if not is_zip_file(path):
+            yield from self._parse_bytes(path.read_bytes(), path, str(path), options)
+            return
+        with Archive(path) as archive:
+            found = [(name, info) for name, info in archive.members() if name.name.lower() == "result.json"]
+            if not found:
+                raise InputError(f"{NO_EXPORT} (no Telegram result.json)", where=str(path))
+            for name, info in sorted(found, key=lambda item: str(item[0])):
+                try:  # one unreadable export is one error record, the other exports still come out
+                    yield from self._parse_bytes(archive.read(info), name, archive.where(info), options)
+                except InputError as exc:
+                    yield error_record(exc)
+
+    def _parse_bytes(self, raw: bytes, path: PurePath, where: str, options: ParseOptions,
+                     ) -> Iterator[dict[str, Any]]:
+        """The chats of one result.json; `path` names it (ids), `where` places errors."""
+        text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         try:
             data = json.loads(text)
         except (ValueError, RecursionError) as exc:
             raise InputError("not valid JSON (Telegram result.json expected)",
-                             where=f"{path}:{getattr(exc, 'lineno', 1)}") from None
+                             where=f"{where}:{getattr(exc, 'lineno', 1)}") from None
         if not isinstance(data, dict):
-            raise InputError("top level is not a JSON object (Telegram result.json expected)", where=f"{path}:1")
+            raise InputError("top level is not a JSON object (Telegram result.json expected)", where=f"{where}:1")
         if isinstance(data.get("messages"), list):  # a single chat
-            cid = _clean_id(data.get("name") or "") or _clean_id(data.get("id") or "") or conversation_id(path)
+            cid = _clean_id(data.get("name") or "") or _clean_id(data.get("id") or "") or conversation_id(Path(path))
             yield _json_chat(data, cid, None, None, options)
             return
         chats: list[Any] = []
@@ -288,7 +313,7 @@ class TelegramJsonParser(ChatParser):
                 chats += block["list"]
         if not chats and not any(isinstance(data.get(s), dict) for s in ("chats", "left_chats")):
             raise InputError("no 'messages' or 'chats' in this JSON (Telegram result.json expected)",
-                             where=f"{path}:1")
+                             where=f"{where}:1")
         me = data.get("personal_information")
         self_id = self_name = None
         if isinstance(me, dict) and isinstance(me.get("user_id"), (int, str)) and str(me["user_id"]).isdigit():
@@ -299,7 +324,7 @@ class TelegramJsonParser(ChatParser):
             if not isinstance(chat, dict):
                 continue
             name, ident = _clean_id(chat.get("name") or ""), _clean_id(chat.get("id") or "")
-            cid = name or (f"chat-{ident}" if ident else conversation_id(path, f"-{number}"))
+            cid = name or (f"chat-{ident}" if ident else conversation_id(Path(path), f"-{number}"))
             if cid in seen:
                 cid = f"{cid}-{ident or number}"
             seen.add(cid)
@@ -470,7 +495,7 @@ def _html_media(m: dict[str, Any]) -> tuple[str, str]:
     return "media", f"<{label}>"
 
 
-def _html_part(path: Path) -> int | None:
+def _html_part(path: PurePath) -> int | None:
     match = _PART.match(path.name)
     if not match:
         return None
@@ -480,10 +505,12 @@ def _html_part(path: Path) -> int | None:
 @register
 class TelegramHtmlParser(ChatParser):
     name = "telegram_html"
-    extensions = (".html", ".htm")
+    extensions = (".html", ".htm", ".zip")
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
+        if is_zip(head):  # below the JSON export's 0.9: a zip holding both formats is read from result.json
+            return 0.85 if any(_html_part(name) is not None for name in member_paths(path)) else 0.0
         if _HTML_HINT.search(head):
             return 0.95
         if _HTML_PAGE.search(head) and b'class="history"' in head:
@@ -501,24 +528,63 @@ class TelegramHtmlParser(ChatParser):
             number += 1
         return files
 
-    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
+    def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any] | ErrorReport]:
+        if is_zip_file(path):
+            yield from self._parse_archive(path, options)
+            return
         part = _html_part(path)
         if part is not None and part > 1 and (path.parent / "messages.html").is_file():
             log.info("%s is read as part of %s", path, path.parent / "messages.html")
             return
+        pages = ((str(file), file.read_bytes) for file in self._files(path))
+        yield self._parse_pages(path, str(path), pages, options)
+
+    def _parse_archive(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any] | ErrorReport]:
+        """One chat per export folder in the zip, its pages chained as they would be once extracted."""
+        with Archive(path) as archive:
+            folders: dict[PurePath, dict[str, ZipInfo]] = {}
+            for name, info in archive.members():
+                if _html_part(name) is not None:
+                    folders.setdefault(name.parent, {}).setdefault(name.name, info)
+            if not folders:
+                raise InputError(f"{NO_EXPORT} (no Telegram messages.html)", where=str(path))
+            for folder in sorted(folders, key=str):
+                pages = folders[folder]
+                for page in sorted(pages):
+                    part = _html_part(PurePath(page))
+                    if part is not None and part > 1 and "messages.html" in pages:
+                        continue  # read with messages.html
+                    chain, number = [pages[page]], 2
+                    while part == 1 and f"messages{number}.html" in pages:
+                        chain.append(pages[f"messages{number}.html"])
+                        number += 1
+                    first = chain[0]
+                    try:
+                        yield self._parse_pages(folder / page, archive.where(first),
+                                                ((archive.where(i), lambda i=i: archive.read(i)) for i in chain),
+                                                options)
+                    except InputError as exc:  # one unreadable chat is one error record, the others go on
+                        yield error_record(exc)
+
+    def _parse_pages(self, path: PurePath, where: str, pages: Iterable[tuple[str, Callable[[], bytes]]],
+                     options: ParseOptions) -> dict[str, Any]:
+        """One chat from its pages, read one at a time: `path` names the first page (ids),
+        `where` places errors, `pages` are (place, reader) pairs."""
+        part = _html_part(path)
         header, raw, history = "", [], False
-        for file in self._files(path):
+        for place, read in pages:
+            text = read().decode("utf-8", errors="replace").lstrip("\ufeff")  # outside the try: its own errors
             reader = _Reader()
             try:
-                reader.feed(file.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff"))
+                reader.feed(text)
                 reader.close()
             except (AssertionError, ValueError, RecursionError):  # older html.parser versions assert on odd markup
-                raise InputError("unreadable HTML", where=f"{file}:{reader.getpos()[0]}") from None
+                raise InputError("unreadable HTML", where=f"{place}:{reader.getpos()[0]}") from None
             header = header or _clean_id("".join(reader.header))
             raw += reader.messages
             history = history or reader.history
         if not raw and not history:
-            raise InputError("no Telegram messages found (messages.html expected)", where=f"{path}:1")
+            raise InputError("no Telegram messages found (messages.html expected)", where=f"{where}:1")
         messages: list[dict[str, Any]] = []
         participants: dict[str, dict[str, Any]] = {}
         previous: str | None = None
@@ -543,6 +609,6 @@ class TelegramHtmlParser(ChatParser):
         inferred = None
         if header in participants and len(participants) == 2:  # a personal chat is named after the peer
             inferred = next(pid for pid in participants if pid != header)
-        cid = header or (path.parent.name if part is not None and path.parent.name else conversation_id(path))
-        yield _conversation(_clean_id(cid) or conversation_id(path), participants,
+        cid = header or (path.parent.name if part is not None and path.parent.name else conversation_id(Path(path)))
+        return _conversation(_clean_id(cid) or conversation_id(Path(path)), participants,
                             _pick_user(options.user, participants, inferred), messages)
