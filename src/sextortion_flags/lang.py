@@ -34,7 +34,7 @@ def _languages_of_word() -> dict[str, tuple[str, ...]]:
     return {w: tuple(lang for lang in LATIN_LANGUAGES if w in table[lang]) for w in words}
 
 
-_ARABIZI_DIGITS = frozenset("2379")
+_ARABIZI_DIGIT = re.compile("[2379]")
 
 
 def detect(original: str, words: Iterable[str]) -> str | None:
@@ -43,7 +43,7 @@ def detect(original: str, words: Iterable[str]) -> str | None:
         if _LATIN_LETTER.search(original) is None:
             return None
     else:
-        arabic = len(_ARABIC_LETTER.findall(original))
+        arabic = len(_ARABIC_LETTER.findall(original)) if _ARABIC_LETTER.search(original) else 0
         if arabic and arabic >= len(_LATIN_LETTER.findall(original)):
             return "ar"
         if _LATIN_LETTER.search(original) is None:
@@ -52,7 +52,7 @@ def detect(original: str, words: Iterable[str]) -> str | None:
     for languages in filter(None, map(_languages_of_word().get, words)):  # function words only
         for lang in languages:
             scores[lang] = scores.get(lang, 0) + 1
-    arabizi = 0 if _ARABIZI_DIGITS.isdisjoint(original) else len(_ARABIZI.findall(original))
+    arabizi = len(_ARABIZI.findall(original)) if _ARABIZI_DIGIT.search(original) else 0
     if arabizi:
         scores["ary"] = scores.get("ary", 0) + 2 * arabizi
     if not scores:
