@@ -134,8 +134,9 @@ def main() -> int:
                                   "--analyzer-only", str(jobs)], capture_output=True, text=True, check=True).stdout
             runs.append((jobs, json.loads(out.strip().splitlines()[-1])))
         levels = ", ".join(f"{k} {v}" for k, v in sorted(runs[0][1]["levels"].items()))
-        print(f"\n**{mix} mix**: {n_msg:,} messages in {len(conversations):,} conversations (levels: {levels}); "
-              f"each analyzer run in a fresh process\n")
+        distinct = len({m.get("text") for c in conversations for m in c["messages"]})
+        print(f"\n**{mix} mix**: {n_msg:,} messages ({distinct:,} distinct texts) in {len(conversations):,} "
+              f"conversations (levels: {levels}); each analyzer run in a fresh process\n")
         print("| run | messages/s | conversations/s | vs blank tokenizer | load (s) | peak RSS (MB) |")
         print("|---|---|---|---|---|---|")
         print(f"| spaCy `blank(lang)` tokenizer (`nlp.pipe`) | {reference:,.0f} | | 100% | | |")
