@@ -296,7 +296,7 @@ class RegexPrefilter:
         pseudo = self._pseudo
         if pseudo[DIGIT] and _HAS_DIGIT.search(text):
             seen.add(pseudo[DIGIT])
-        if pseudo[ARABIC] and _HAS_ARABIC.search(text):
+        if pseudo[ARABIC] and not text.isascii() and _HAS_ARABIC.search(text):
             seen.add(pseudo[ARABIC])
         if pseudo[LONG_WORD] and _has_long_word(text):
             seen.add(pseudo[LONG_WORD])
