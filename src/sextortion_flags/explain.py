@@ -16,7 +16,8 @@ from sextortion_flags.rules.engine import Adjustment
 
 MAX_QUOTE = 160
 RULE_LANGUAGE = "en"
-"""The language rule descriptions and cue explanations are written in (the catalogs translate the rest)."""
+"""The language rule descriptions and cue explanations are written in (the catalogs translate the rest;
+rule descriptions through the `rules/<lang>.yaml` sub-catalogs)."""
 
 
 def who(conversation: Conversation, sender: str | None, lang: str) -> str:
@@ -39,6 +40,17 @@ def duration(minutes: float, lang: str) -> str:
     if minutes < 48 * 60:
         return i18n.text(lang, "duration.hours", n=round(minutes / 60))
     return i18n.text(lang, "duration.days", n=round(minutes / 1440))
+
+
+def rule_description(lang: str, english: str) -> str | None:
+    """A rule's English description in `lang`, from the `rules` sub-catalog, or None when it has none.
+
+    Looked up in the table directly, not as a dotted key: descriptions contain dots and spaces.
+    User rule files bring their own English descriptions, which no catalog translates.
+    """
+    table = i18n.catalog(lang).get("rules")
+    translated = table.get(english) if isinstance(table, dict) else None
+    return translated if isinstance(translated, str) and translated.strip() else None
 
 
 def finding_sentence(finding: Finding, conversation: Conversation, lang: str) -> str:
@@ -71,13 +83,14 @@ def finding_sentence(finding: Finding, conversation: Conversation, lang: str) ->
         ngrams = ", ".join(f"“{g}”" for g in facts.get("ngrams", [])) or "—"  # type: ignore[union-attr]
         return i18n.text(lang, "evidence.model", who=name, name=i18n.text(lang, f"categories.{finding.category}.name"),
                          index=finding.message_index, quote=_short(finding.quote or ""), ngrams=ngrams)
-    if finding.quote and lang != RULE_LANGUAGE:  # rule descriptions are written in English only
+    description = finding.description if lang == RULE_LANGUAGE else rule_description(lang, finding.description)
+    if finding.quote and description is None:  # a rule without a translated description: name its stage
         return i18n.text(lang, "evidence.described", who=name, index=finding.message_index,
                          stage=i18n.text(lang, f"categories.{finding.category}.stage"), quote=_short(finding.quote))
     if finding.quote:
-        return i18n.text(lang, "evidence.quoted", who=name, description=finding.description,
+        return i18n.text(lang, "evidence.quoted", who=name, description=description,
                          index=finding.message_index, quote=_short(finding.quote))
-    return i18n.text(lang, "evidence.unquoted", who=name, description=finding.description,
+    return i18n.text(lang, "evidence.unquoted", who=name, description=description or finding.description,
                      index=finding.message_index)
 
 
