@@ -66,7 +66,7 @@ def main() -> int:
     flagged: Counter[tuple[str, str, str]] = Counter()
     for label, items in runs:
         levels: Counter[str] = Counter()
-        for report in analyzer.analyze_many(items, chunksize=16):
+        for report in analyzer.analyze_many(items):
             levels[report.risk_level] += 1  # type: ignore[union-attr]
             for flag in report.flags:  # type: ignore[union-attr]
                 quote = flag.evidence[0].quote if flag.evidence else ""

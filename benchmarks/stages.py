@@ -66,15 +66,15 @@ def main() -> int:
         analyzer = Analyzer()
         conversations = build_conversations(args.messages, mix=mix)
         n_msg = sum(len(c["messages"]) for c in conversations)
-        list(analyzer.analyze_many(conversations[:50], chunksize=16))  # warm-up: first-use tables
+        list(analyzer.analyze_many(conversations[:50]))  # warm-up: first-use tables
         started = time.perf_counter()
-        list(analyzer.analyze_many(conversations, chunksize=16))
+        list(analyzer.analyze_many(conversations))
         plain = time.perf_counter() - started
         passes = {}
         for collector_on in (True, False):  # caches now warm: the difference is the collector's
             (gc.enable if collector_on else gc.disable)()
             started = time.perf_counter()
-            list(analyzer.analyze_many(conversations, chunksize=16))
+            list(analyzer.analyze_many(conversations))
             passes[collector_on] = time.perf_counter() - started
         totals: Counter[str] = Counter()
         owners = {"analyzer": analyzer_module, "engine": analyzer.engine, "self": analyzer}
@@ -86,7 +86,7 @@ def main() -> int:
                 saved.append((owner, name, original))
                 _timed(owner, name, label, totals)
         started = time.perf_counter()
-        list(analyzer.analyze_many(conversations, chunksize=16))
+        list(analyzer.analyze_many(conversations))
         timed_run = time.perf_counter() - started
         gc.enable()
         for owner, name, original in saved:

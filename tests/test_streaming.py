@@ -62,3 +62,12 @@ def test_batches_move_the_long_lived_tables_out_of_the_garbage_collectors_sight(
 
     list(Analyzer(model=False).analyze_many([{"id": "a", "messages": [{"sender": "x", "text": "salut"}]}]))
     assert gc.get_freeze_count() > 10_000  # the rule index alone holds more objects than this
+
+
+def test_chunks_end_at_their_size_or_their_message_budget():
+    from sextortion_flags.analyzer import CHUNK_MESSAGES, _chunks
+
+    small = [{"id": str(i), "messages": [{"sender": "a", "text": "x"}]} for i in range(70)]
+    assert [len(c) for c in _chunks(small, 32)] == [32, 32, 6]
+    big = {"id": "big", "messages": [{"sender": "a", "text": "x"}] * CHUNK_MESSAGES}
+    assert [len(c) for c in _chunks([small[0], big, small[1], small[2]], 32)] == [2, 2]

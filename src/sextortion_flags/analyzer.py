@@ -341,12 +341,13 @@ class Analyzer:
         return out
 
     def analyze_many(self, conversations: Iterable[Any], n_jobs: int | None = 1,
-                     chunksize: int = 8) -> Iterator[Report | ErrorReport]:
+                     chunksize: int = 32) -> Iterator[Report | ErrorReport]:
         """Reports in input order. n_jobs: worker processes (None or -1: all cores).
 
         Items may be Conversation objects, dicts, or ErrorReport records from a reader (passed
         through in place, so a batch keeps its order and loses nothing). Conversations are
-        analysed `chunksize` at a time (the classifier scores a chunk's messages in one batch).
+        analysed `chunksize` at a time, or fewer when they hold `CHUNK_MESSAGES` messages (the
+        classifier scores a chunk's messages in one batch; bigger chunks amortize its numpy work).
         """
         jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
         if jobs < 1:
@@ -386,15 +387,26 @@ class _Scored:
     messages: dict[int, tuple[int, list[MessageView]]]
 
 
+CHUNK_MESSAGES = 2_000
+"""A chunk also ends once it holds this many messages: long conversations do not make it huge."""
+
+
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     chunk: list[Any] = []
+    messages = 0
     for item in items:
         chunk.append(item)
-        if len(chunk) >= size:
+        messages += _message_count(item)
+        if len(chunk) >= size or messages >= CHUNK_MESSAGES:
             yield chunk
-            chunk = []
+            chunk, messages = [], 0
     if chunk:
         yield chunk
+
+
+def _message_count(item: Any) -> int:
+    found = item.get("messages") if isinstance(item, Mapping) else getattr(item, "messages", None)
+    return len(found) if isinstance(found, (list, tuple)) else 1
 
 
 def _safely(item: Any, work: Any) -> Any:
