@@ -125,6 +125,10 @@ class Analyzer:
         if self.classifier is not None:
             parts.append(self.classifier.version)
         self.model_version = f"sextortion-flags {__version__} / {' + '.join(parts) or 'signals'}"
+        # Build now what the first message would otherwise build (regex prefilters, each language's
+        # cue index, the age-claim prefilter): loading is initialization, scoring is per message.
+        self.engine.prepare()
+        claim_patterns()
 
     # ------------------------------------------------------------------ one conversation
 
@@ -435,8 +439,7 @@ def _freeze_long_lived(analyzer: Analyzer) -> None:
     global _FROZEN
     if not _FROZEN:
         _FROZEN = True
-        analyzer.engine.prepare()  # what would otherwise be built lazily, after the freeze
-        claim_patterns()
+        analyzer.engine.prepare()  # already built by Analyzer(); a no-op unless a caller reset it
         gc.freeze()
 
 
