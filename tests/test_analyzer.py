@@ -202,3 +202,20 @@ def test_affection_between_partners_is_not_escalation_even_when_the_model_agrees
     pushed = [*messages, {"sender": "s", "text": "pásame tu snap y hablamos por ahí, aquí no"}]
     report = Analyzer().analyze({"id": "c", "user": "v", "messages": pushed})
     assert {"platform_migration", "escalation"} <= set(report.categories)  # now the affection counts
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    assert gc.isenabled()
+    Analyzer(model=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        Analyzer(model=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(UsageError):
+        Analyzer(model="/no/such/model.skops")
+    assert gc.isenabled()
