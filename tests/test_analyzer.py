@@ -216,6 +216,8 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
-    with pytest.raises(UsageError):
-        Analyzer(model="/no/such/model.skops")
+    from sextortion_flags.errors import RuleFileError
+
+    with pytest.raises(RuleFileError):  # raised while loading, with the collector paused
+        Analyzer(rules="/no/such/dir")
     assert gc.isenabled()
