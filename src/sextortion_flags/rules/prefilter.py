@@ -255,9 +255,9 @@ class RegexPrefilter:
     """Which of a list of regexes may match a text, decided by their required literals.
 
     A regex is kept when each of its (up to three) required literal sets has a literal in the
-    text. Each literal posts, per number of sets n and per set k < n, the regexes whose k-th of n
-    sets it fills; a text's candidates are, for each n, the regexes all of whose n sets were
-    filled, computed with set intersections.
+    text. Each literal posts, per number of sets n and per set k < n, a bit mask of the regexes
+    whose k-th of n sets it fills; a text's candidates are, for each n, the regexes all of whose
+    n sets were filled: a few integer ORs and ANDs per literal found.
     """
 
     _SLOTS = tuple((n, k) for n in range(1, MAX_SETS + 1) for k in range(n))
@@ -266,7 +266,7 @@ class RegexPrefilter:
         self.always: list[int] = []
         self._automaton = ahocorasick.Automaton()
         slot_of = {slot: i for i, slot in enumerate(self._SLOTS)}
-        postings: dict[str, list[list[int]]] = {}
+        postings: dict[str, list[int]] = {}
         self._filtered = 0
         for index, regex in enumerate(regexes):
             sets = required_literal_sets(regex.pattern, regex.flags & ~re.UNICODE)
@@ -276,9 +276,10 @@ class RegexPrefilter:
             self._filtered += 1
             for k, literals in enumerate(sets):
                 for literal in literals:
-                    postings.setdefault(literal, [[] for _ in self._SLOTS])[slot_of[(len(sets), k)]].append(index)
-        frozen = {literal: tuple((slot, tuple(part)) for slot, part in enumerate(parts) if part)
-                  for literal, parts in postings.items()}
+                    postings.setdefault(literal, [0] * len(self._SLOTS))[slot_of[(len(sets), k)]] |= 1 << index
+        frozen = {literal: tuple((slot, mask) for slot, mask in enumerate(masks) if mask)
+                  for literal, masks in postings.items()}
+        self._always_mask = sum(1 << index for index in self.always)
         self._pseudo = {key: frozen.pop(key, None) for key in PSEUDO}
         for literal, parts in frozen.items():
             self._automaton.add_word(literal, parts)
@@ -290,26 +291,26 @@ class RegexPrefilter:
         """Indices of the regexes worth running on `text`, in their original order."""
         if not self._filtered:
             return self.always
-        seen: set[tuple[tuple[int, tuple[int, ...]], ...]] = set()
+        found: list[tuple[tuple[int, int], ...]] = []
         if self._has_words:
-            seen.update(map(_ENTRIES, self._automaton.iter(text)))
+            found.extend(map(_ENTRIES, self._automaton.iter(text)))
         pseudo = self._pseudo
         if pseudo[DIGIT] and _HAS_DIGIT.search(text):
-            seen.add(pseudo[DIGIT])
+            found.append(pseudo[DIGIT])
         if pseudo[ARABIC] and not text.isascii() and _HAS_ARABIC.search(text):
-            seen.add(pseudo[ARABIC])
+            found.append(pseudo[ARABIC])
         if pseudo[LONG_WORD] and _has_long_word(text):
-            seen.add(pseudo[LONG_WORD])
-        if not seen:
+            found.append(pseudo[LONG_WORD])
+        if not found:
             return self.always
-        filled: list[set[int]] = [set() for _ in self._SLOTS]
-        for parts in seen:
-            for slot, indices in parts:
-                filled[slot].update(indices)
-        found: set[int] = set(self.always)
-        found.update(filled[0])
-        if filled[1] and filled[2]:
-            found.update(filled[1] & filled[2])
-        if filled[3] and filled[4] and filled[5]:
-            found.update(filled[3] & filled[4] & filled[5])
-        return sorted(found)
+        filled = [0, 0, 0, 0, 0, 0]
+        for parts in found:  # repeats are harmless: OR is idempotent
+            for slot, mask in parts:
+                filled[slot] |= mask
+        mask = self._always_mask | filled[0] | (filled[1] & filled[2]) | (filled[3] & filled[4] & filled[5])
+        indices = []
+        while mask:
+            lowest = mask & -mask
+            indices.append(lowest.bit_length() - 1)
+            mask ^= lowest
+        return indices
