@@ -63,18 +63,35 @@ class _Span:
     last_word: int
 
 
-@dataclass(frozen=True, slots=True)
 class Words:
-    """The words of a normalized message with their normalized offsets."""
+    """The words of a normalized message, and their normalized offsets (computed when first asked
+    for: most messages never need them, only those with a match)."""
 
-    words: tuple[str, ...]  # tuples: a cached Words leaves the garbage collector's lists
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    __slots__ = ("text", "words", "_offsets")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: tuple[str, ...] = tuple(WORD.findall(text))  # a tuple leaves the collector's lists
+        self._offsets: tuple[tuple[int, ...], tuple[int, ...]] | None = None
 
     @classmethod
     def of(cls, text: str) -> Words:
         """The words of a normalized text (cached: language detection, rules and cues read the same text)."""
         return _words_of(text)
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        return self._spans()[0]
+
+    @property
+    def ends(self) -> tuple[int, ...]:
+        return self._spans()[1]
+
+    def _spans(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if self._offsets is None:
+            matches = list(WORD.finditer(self.text))
+            self._offsets = (tuple(m.start() for m in matches), tuple(m.end() for m in matches))
+        return self._offsets
 
     def word_range(self, start: int, end: int) -> tuple[int, int]:
         """Indices of the first and last word overlapping normalized [start, end)."""
@@ -85,9 +102,7 @@ class Words:
 
 @lru_cache(maxsize=4096)
 def _words_of(text: str) -> Words:
-    matches = list(WORD.finditer(text))
-    return Words(tuple(m.group(0) for m in matches), tuple(m.start() for m in matches),
-                 tuple(m.end() for m in matches))
+    return Words(text)
 
 
 class _Compiled:
