@@ -192,13 +192,14 @@ class Analyzer:
         return findings, set_aside
 
     def _rows(self, views: list[MessageView]) -> tuple[list[MessageView], list[tuple[str, str]]]:
-        """The messages the classifier reads (the other parties'), each with the message before it."""
+        """The messages the classifier reads (the other parties', of at least MIN_MODEL_WORDS words:
+        shorter ones are never model evidence), each with the message before it."""
         targets, rows = [], []
         last = ""
         for view in views:
             if view.norm is None:
                 continue
-            if not view.from_user:
+            if not view.from_user and len(Words.of(view.norm.text).words) >= MIN_MODEL_WORDS:
                 targets.append(view)
                 rows.append((view.norm.text, last))
             last = view.norm.text
@@ -228,8 +229,6 @@ class Analyzer:
         findings: list[Finding] = []
         texts: dict[int, str] = {}
         for row, view in enumerate(targets, offset):
-            if len(Words.of(view.norm.text).words) < MIN_MODEL_WORDS:  # type: ignore[union-attr]
-                continue
             cues = None
             for k, category in enumerate(self.classifier.categories):
                 p = float(probabilities[row, k])
