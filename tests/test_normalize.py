@@ -236,9 +236,15 @@ def test_long_chunks_are_worked_out_but_not_kept(chunk):
 def test_fold_with_marks_equals_the_per_character_fold(text):
     from sextortion_flags.normalize import _fold, fold_characters
 
+    expected_text, expected_starts, expected_ends = "", [], []
+    for i, ch in enumerate(text):  # the definition: fold_char on each character, offsets per output character
+        folded_char = fold_char(ch)
+        expected_text += folded_char
+        expected_starts += [i] * len(folded_char)
+        expected_ends += [i + 1] * len(folded_char)
     folded, starts, ends = _fold(text)
-    expected = fold_characters(text)
     if starts is None:
-        assert folded == expected[0] and expected[1] == list(range(len(text)))
+        assert folded == expected_text and expected_starts == list(range(len(text)))
     else:
-        assert (folded, starts, ends) == expected
+        assert (folded, starts, ends) == (expected_text, expected_starts, expected_ends)
+    assert fold_characters(text) == (expected_text, expected_starts, expected_ends)

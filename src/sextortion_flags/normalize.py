@@ -157,8 +157,8 @@ _FOLD_TABLE = _FoldTable()
 
 
 def _fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
-    """Step 1 in C when every character folds to one (offsets stay the identity: None); otherwise
-    the same result as `fold_characters`, with only the uneven characters handled one by one."""
+    """Step 1, `fold_char` on every character, with offsets: in C when every character folds to one
+    (offsets stay the identity: None); otherwise only the uneven characters are handled one by one."""
     folded = text.translate(_FOLD_TABLE)
     if _UNEVEN not in folded:
         return folded, None, None
@@ -186,17 +186,11 @@ def _fold(text: str) -> tuple[str, list[int] | None, list[int] | None]:
 
 
 def fold_characters(text: str) -> tuple[str, list[int], list[int]]:
-    """Step 1: per-character folding with offsets."""
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(text):
-        folded = fold_char(ch)
-        if folded:
-            out.append(folded)
-            starts.extend([i] * len(folded))
-            ends.extend([i + 1] * len(folded))
-    return "".join(out), starts, ends
+    """Step 1 with the offsets always listed (identity ones included)."""
+    folded, starts, ends = _fold(text)
+    if starts is None or ends is None:
+        return folded, list(range(len(text))), list(range(1, len(text) + 1))
+    return folded, starts, ends
 
 
 _ELONGATION = re.compile(r"([^\W\d_])\1{2,}")
