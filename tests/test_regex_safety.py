@@ -19,6 +19,8 @@ import pytest
 import sextortion_flags
 from sextortion_flags.analyzer import MAX_MESSAGE_CHARS, Analyzer
 from sextortion_flags.rules.engine import RuleEngine
+from sextortion_flags.rules.patterns import compile_regex
+from sextortion_flags.rules.prefilter import first_character_guard
 from sextortion_flags.signals.age import claim_patterns as age_patterns
 
 LIMIT_SECONDS = 2
@@ -63,9 +65,10 @@ def _engine_patterns() -> Iterator[tuple[str, re.Pattern]]:
     engine = RuleEngine()
     for k, (rule, regex) in enumerate(engine._rules.regexes):
         yield f"rule:{rule.id}[{k}]", regex  # type: ignore[attr-defined]
-    for language, compiled in engine._cues.items():
-        for k, (cue, regex) in enumerate(compiled.regexes):
-            yield f"cue:{language}:{cue.id}[{k}]", regex  # type: ignore[attr-defined]
+    for language, cues in engine.cues.items():  # as the engine runs them: guarded
+        for cue in cues:
+            for k, source in enumerate(cue.regex):
+                yield f"cue:{language}:{cue.id}[{k}]", compile_regex(first_character_guard(source))
     ages, schools, _prefilter = age_patterns()
     for k, regex in enumerate([*ages, *schools]):
         yield f"age_claims[{k}]", regex

@@ -357,7 +357,7 @@ class Analyzer:
         jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
         if jobs < 1:
             raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
-        _freeze_long_lived(self)
+        _freeze_long_lived()
         chunks = _chunks(conversations, max(int(chunksize), 1))
         if jobs == 1:
             for chunk in chunks:
@@ -445,16 +445,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _freeze_long_lived(analyzer: Analyzer) -> None:
+def _freeze_long_lived() -> None:
     """Move what is alive now (the analyzer's rule index, vocabularies and tables: several hundred
     thousand objects that live as long as the process) out of the garbage collector's sight, once
     per process, so its full collections during a batch stop re-scanning them (~5% of batch
     time) and forked workers do not dirty those pages. Objects stay freed by reference counting;
     only reference cycles among objects alive at this moment would wait for `gc.unfreeze()`."""
     global _FROZEN
-    if not _FROZEN:
+    if not _FROZEN:  # Analyzer() has built every index by now: nothing is built lazily afterwards
         _FROZEN = True
-        analyzer.engine.prepare()  # already built by Analyzer(); a no-op unless a caller reset it
         gc.freeze()
 
 
@@ -462,7 +461,7 @@ def _init_worker(config: dict[str, Any]) -> None:
     global _WORKER
     if _WORKER is None:  # spawned, not forked
         _WORKER = Analyzer(**config)
-        _freeze_long_lived(_WORKER)
+        _freeze_long_lived()
 
 
 def _analyze_in_worker(chunk: list[Any]) -> list[Report | ErrorReport]:

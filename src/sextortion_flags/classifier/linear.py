@@ -110,7 +110,6 @@ class LinearScorer:
         self._idf = np.concatenate([block.idf for block in blocks])
         self._weights = np.array([block.weight for block in blocks])
         self.feature_names = [term for block in blocks for term in block.terms]
-        self.feature_kinds = [block.name for block in blocks for _ in block.terms]
 
     # ------------------------------------------------------------------ building
 

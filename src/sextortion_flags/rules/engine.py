@@ -158,12 +158,6 @@ class RuleEngine:
                 self._rules.add(rule, rule.patterns, rule.regex)
         self._cue_memo: dict[tuple[str, tuple[str, ...]], list[_Span]] = {}
         self.cues = load_cues(context_path, _with_mixed(languages))
-        self._cues: dict[str, _Compiled] = {}
-        for language, cues in self.cues.items():
-            compiled = _Compiled()
-            for cue in cues:
-                compiled.add(cue, cue.patterns, cue.regex)
-            self._cues[language] = compiled
         self._cue_sets: dict[tuple[str, ...], tuple[_Compiled, dict[int, int]]] = {}
 
     def prepare(self) -> None:
