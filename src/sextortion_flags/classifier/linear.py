@@ -22,10 +22,13 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
+
+from sextortion_flags.caching import FillingCache
 
 FORMAT_VERSION = 1
 
@@ -55,7 +58,9 @@ class _Block:
                 self.unigram_ids[term] = self.offset + i
             elif len(parts) == 2:
                 self.bigram_ids[(parts[0], parts[1])] = self.offset + i
-        self.char_ids = _CharIds(self) if self.analyzer == "char_wb" else None
+        self.char_ids: FillingCache | None = None  # word -> its char n-gram ids, on first sight
+        if self.analyzer == "char_wb":
+            self.char_ids = FillingCache(partial(_char_ngram_ids, self), CHAR_CACHE_LIMIT)
 
     def words(self, text: str) -> list[str]:
         """scikit-learn's word analyzer (no lowercasing, no stop words): tokens, then n-grams."""
@@ -67,34 +72,24 @@ class _Block:
         return grams
 
 
-class _CharIds(dict):
-    """Word -> feature ids of its char_wb n-grams with repeats (scikit-learn's _char_wb_ngrams),
-    computed on first sight (chat vocabulary repeats) and read with `map(ids.__getitem__, words)`."""
+CHAR_CACHE_LIMIT = 200_000
 
-    LIMIT = 200_000
 
-    def __init__(self, block: _Block) -> None:
-        super().__init__()
-        self.block = block
-
-    def __missing__(self, word: str) -> tuple[int, ...]:
-        block = self.block
-        padded = f" {word} "
-        size = len(padded)
-        low, high = block.ngram_range
-        ids = []
-        vocabulary, offset = block.vocabulary, block.offset
-        for n in range(low, high + 1):
-            for start in range(max(size - n + 1, 1)):
-                index = vocabulary.get(padded[start:start + n])
-                if index is not None:
-                    ids.append(offset + index)
-            if size <= n:  # a short word counts once
-                break
-        if len(self) >= self.LIMIT:
-            self.clear()
-        found = self[word] = tuple(ids)
-        return found
+def _char_ngram_ids(block: _Block, word: str) -> tuple[int, ...]:
+    """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams)."""
+    padded = f" {word} "
+    size = len(padded)
+    low, high = block.ngram_range
+    ids = []
+    vocabulary, offset = block.vocabulary, block.offset
+    for n in range(low, high + 1):
+        for start in range(max(size - n + 1, 1)):
+            index = vocabulary.get(padded[start:start + n])
+            if index is not None:
+                ids.append(offset + index)
+        if size <= n:  # a short word counts once
+            break
+    return tuple(ids)
 
 
 class LinearScorer:

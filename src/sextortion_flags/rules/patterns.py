@@ -26,10 +26,11 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from sextortion_flags.caching import FillingCache
 from sextortion_flags.normalize import normalize_term
 
 WORD = re.compile(r"\w+")
@@ -164,7 +165,7 @@ class _TermTable:
         self._suffix: dict[str, set[int]] = defaultdict(set)
         self._prefix_lengths: list[int] = []
         self._suffix_lengths: list[int] = []
-        self._cache = _WordTerms(self._lookup)
+        self._cache = FillingCache(self._lookup, self._CACHE_LIMIT)
 
     def id_of(self, term: Term) -> int:
         found = self.ids.get(term)
@@ -178,9 +179,6 @@ class _TermTable:
                 lengths.sort()
             self._cache.clear()
         return found
-
-    def of(self, word: str) -> tuple[int, ...]:
-        return self._cache[word]
 
     def of_all(self, words: Sequence[str]) -> list[tuple[int, ...]]:
         """Term ids of each word (dictionary look-ups mapped in C; new words computed once)."""
@@ -200,20 +198,6 @@ class _TermTable:
         # a tuple (most words: the shared empty one): tuples of ints leave the garbage collector's
         # lists, and the cache holds a word per distinct chat word
         return tuple(sorted(ids)) if ids else ()
-
-
-class _WordTerms(dict):
-    """word -> the term ids it satisfies, filled on first sight (bounded)."""
-
-    def __init__(self, lookup: Callable[[str], tuple[int, ...]]) -> None:
-        super().__init__()
-        self.lookup = lookup
-
-    def __missing__(self, word: str) -> tuple[int, ...]:
-        if len(self) >= _TermTable._CACHE_LIMIT:
-            self.clear()
-        found = self[word] = self.lookup(word)
-        return found
 
 
 @dataclass(frozen=True, slots=True)
