@@ -3,6 +3,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+import string
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,17 @@ def conversation(*texts: str, user: str | None = "v", cid: str = "t", minutes: i
         messages.append({"sender": sender, "text": text.lstrip(">").strip(),
                          "timestamp": f"2025-01-01T20:{min(i * minutes, 59):02d}:00+00:00"})
     return {"id": cid, "user": user, "messages": messages}
+
+
+def leaves(node, prefix=""):
+    """(dotted key, value) for every leaf of a nested message catalog."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from leaves(value, f"{prefix}{key}.")
+    else:
+        yield prefix[:-1], node
+
+
+def placeholders(text: str) -> set[str]:
+    """The `{names}` a catalog text fills in."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}

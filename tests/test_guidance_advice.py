@@ -8,7 +8,6 @@ the last ones read the packaged directory and analyse real chats.
 from __future__ import annotations
 
 import re
-import string
 
 import pytest
 
@@ -20,7 +19,7 @@ from sextortion_flags.guidance.advice import platform_words, select_advice
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 from sextortion_flags.models import Conversation, Evidence, Flag, Report, Resource
 
-from .conftest import conversation
+from .conftest import conversation, leaves, placeholders
 
 LANGUAGES = ("en", "fr", "es", "ar")
 CATALOG_DIR = RESOURCE_ROOT / "i18n" / "advice"
@@ -71,18 +70,6 @@ def by_id(items, advice_id):
 
 
 # ------------------------------------------------------------------ catalogs
-
-
-def leaves(node, prefix=""):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, f"{prefix}{key}.")
-    else:
-        yield prefix[:-1], node
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 @pytest.fixture(scope="module")

@@ -3,28 +3,14 @@ analysis explained in that language reads in that language."""
 
 from __future__ import annotations
 
-import string
-
 import pytest
 
 from sextortion_flags import Analyzer, i18n
 from sextortion_flags.lexicon import RESOURCE_ROOT, load_yaml
 
-from .conftest import conversation
+from .conftest import conversation, leaves, placeholders
 
 TRANSLATIONS = ("fr", "es", "ar")
-
-
-def leaves(node, prefix=""):
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from leaves(value, f"{prefix}{key}.")
-    else:
-        yield prefix[:-1], node
-
-
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def main_catalog(lang: str) -> dict[str, str]:

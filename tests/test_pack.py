@@ -23,7 +23,7 @@ from sextortion_flags.models import Report
 from sextortion_flags.pack import write_pack
 from sextortion_flags.pack.build import pack_language
 
-from .conftest import EXAMPLES, ROOT
+from .conftest import EXAMPLES, ROOT, leaves, placeholders
 
 WHATSAPP = ROOT / "tests" / "golden" / "whatsapp" / "fr_android.txt"
 OLD_MTIME = 1_600_000_000  # 2020-09-13: a time the pack could not produce by accident
@@ -324,18 +324,10 @@ def test_cli_bad_usage_exits_2(tmp_path, inputs, args):
     assert snapshot(inputs) == before and not (tmp_path / "c.zip").exists()
 
 
-def _leaves(node: object, prefix: str = "") -> dict[str, str]:
-    if isinstance(node, dict):
-        return {k: v for key, value in node.items() for k, v in _leaves(value, f"{prefix}{key}.").items()}
-    return {prefix[:-1]: str(node)}
-
-
 @pytest.mark.parametrize("language", ["fr", "es", "ar"])
 def test_pack_catalog_has_englishs_keys_and_placeholders(language):
-    import string
-
-    english, other = (_leaves(i18n.catalog(lang)["pack"]) for lang in ("en", language))
+    english, other = ({key: str(value) for key, value in leaves(i18n.catalog(lang)["pack"])}
+                      for lang in ("en", language))
     assert set(other) == set(english)
     for key, text in other.items():
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
-        assert text.strip() and names == {n for _, n, _, _ in string.Formatter().parse(english[key]) if n}, key
+        assert text.strip() and placeholders(text) == placeholders(english[key]), key
