@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,40 @@ class _Block:
         if self.analyzer == "char_wb":
             self.char_ids = FillingCache(partial(_char_ngram_ids, self), CHAR_CACHE_LIMIT)
 
+    def ids_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Feature ids (offset included, -1 when not in the vocabulary) of every n-gram occurrence in
+        `texts`, and the index of the text each occurrence is in."""
+        if self.char_ids is not None:  # scikit-learn's char_wb: whitespace-split words
+            words = list(map(str.split, texts))
+            packed = list(map(self.char_ids.__getitem__, itertools.chain.from_iterable(words)))
+            per_word = np.fromiter(map(len, packed), dtype=np.int64, count=len(packed)) // _ID.itemsize
+            word_text = np.repeat(np.arange(len(texts)), np.fromiter(map(len, words), np.int64, len(words)))
+            return np.frombuffer(b"".join(packed), dtype=_ID).astype(np.int64), np.repeat(word_text, per_word)
+        if self.ngram_range[1] > 2:  # not in the shipped model: the general n-gram path
+            grams = list(map(self.words, texts))
+            vocabulary, offset = self.vocabulary, self.offset
+            found = [offset + vocabulary.get(g, -1 - offset) for g in itertools.chain.from_iterable(grams)]
+            lengths = np.fromiter(map(len, grams), np.int64, len(grams))
+            return np.asarray(found, dtype=np.int64), np.repeat(np.arange(len(texts)), lengths)
+        # Every text's tokens and an end mark in one sequence: a pair across the mark is no bigram
+        # (-1), and each position belongs to the text its token is in (the mark to the one before).
+        tokens = list(map(self.tokens.findall, texts))
+        sequence = list(itertools.chain.from_iterable(map(_marked, tokens)))
+        at = np.repeat(np.arange(len(texts)), np.fromiter(map(len, tokens), np.int64, len(tokens)))  # mark included
+        low, high = self.ngram_range
+        found, text_of = [], []
+        if low <= 1:
+            found.append(np.fromiter(map(self.unigram_ids.get, sequence, itertools.repeat(-1)), np.int64,
+                                     len(sequence)))
+            text_of.append(at)
+        if low <= 2 <= high and len(sequence) > 1:
+            found.append(np.fromiter(map(self.bigram_ids.get, zip(sequence, sequence[1:]),  # noqa: B905
+                                         itertools.repeat(-1)), np.int64, len(sequence) - 1))
+            text_of.append(at[:-1])
+        if not found:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.concatenate(found), np.concatenate(text_of)
+
     def words(self, text: str) -> list[str]:
         """scikit-learn's word analyzer (no lowercasing, no stop words): tokens, then n-grams."""
         tokens = self.tokens.findall(text)
@@ -75,8 +110,9 @@ class _Block:
 CHAR_CACHE_LIMIT = 200_000
 
 
-def _char_ngram_ids(block: _Block, word: str) -> tuple[int, ...]:
-    """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams)."""
+def _char_ngram_ids(block: _Block, word: str) -> bytes:
+    """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams), as
+    packed int32: a batch's words are joined in C and read by numpy without a Python int per id."""
     padded = f" {word} "
     size = len(padded)
     low, high = block.ngram_range
@@ -89,7 +125,16 @@ def _char_ngram_ids(block: _Block, word: str) -> tuple[int, ...]:
                 ids.append(offset + index)
         if size <= n:  # a short word counts once
             break
-    return tuple(ids)
+    return np.array(ids, dtype=_ID).tobytes()
+
+
+_ID = np.dtype("<i4")
+_END = object()  # marks the end of a text's tokens: never a token, in no unigram or bigram
+
+
+def _marked(tokens: list[Any]) -> list[Any]:
+    tokens.append(_END)
+    return tokens
 
 
 class LinearScorer:
@@ -167,46 +212,31 @@ class LinearScorer:
     def transform(self, rows: Sequence[Sequence[str]]) -> csr_matrix:
         """CSR features of rows (text, previous text), identical to the pipeline's first step.
 
-        Python only maps tokens to vocabulary ids (dictionary look-ups run by `map`, -1 when a
-        token is not in the vocabulary); counting, sublinear tf, idf, the L2 norm of each block
-        and the block weights are computed for the whole batch in numpy.
+        Block by block over the whole batch, Python only maps tokens to vocabulary ids (dictionary
+        look-ups run by `map`, -1 when a token is not in the vocabulary): no Python loop per row.
+        Counting, sublinear tf, idf, the L2 norm of each block and the block weights are computed
+        for the whole batch in numpy.
         """
-        occurrences: list[int] = []
-        lengths: list[int] = []
-        chain = itertools.chain.from_iterable
-        for row in rows:
-            for block in self.blocks:
-                before = len(occurrences)
-                text = row[block.column]
-                if block.char_ids is not None:  # scikit-learn's char_wb: whitespace-split words
-                    occurrences.extend(chain(map(block.char_ids.__getitem__, text.split())))
-                elif block.ngram_range[1] > 2:  # not in the shipped model: the general n-gram path
-                    vocabulary, offset = block.vocabulary, block.offset
-                    occurrences.extend(offset + vocabulary.get(g, -1 - offset) for g in block.words(text))
-                else:
-                    tokens = block.tokens.findall(text)
-                    low, high = block.ngram_range
-                    if low <= 1:
-                        occurrences.extend(map(block.unigram_ids.get, tokens, itertools.repeat(-1)))
-                    if low <= 2 <= high and len(tokens) > 1:
-                        occurrences.extend(map(block.bigram_ids.get, zip(tokens, tokens[1:], strict=False),
-                                               itertools.repeat(-1)))
-                lengths.append(len(occurrences) - before)
         n_rows, n_blocks = len(rows), len(self.blocks)
-        ids = np.asarray(occurrences, dtype=np.int64)
-        groups = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        all_ids, all_groups = [], []
+        for b, block in enumerate(self.blocks):
+            texts = list(map(itemgetter(block.column), rows))
+            ids, row_of = block.ids_of(texts)
+            all_ids.append(ids)
+            all_groups.append(row_of * n_blocks + b)
+        ids, groups = np.concatenate(all_ids), np.concatenate(all_groups)
         known = ids >= 0
         if not known.all():
             ids, groups = ids[known], groups[known]
         if not ids.size:
             return csr_matrix((n_rows, self.n_features), dtype=np.float64)
         keys = groups * self.n_features + ids
-        if (len(lengths) + 1) * self.n_features < 2**31:  # every key fits in 32 bits
+        if (n_rows * n_blocks + 1) * self.n_features < 2**31:  # every key fits in 32 bits
             keys = keys.astype(np.int32)  # sorting 32-bit keys takes half the time
         keys, counts = np.unique(keys, return_counts=True)
         group, feature = np.divmod(keys, self.n_features)
         values = (1.0 + np.log(counts)) * self._idf[feature]
-        norms = np.sqrt(np.bincount(group, weights=values * values, minlength=len(lengths)))
+        norms = np.sqrt(np.bincount(group, weights=values * values, minlength=n_rows * n_blocks))
         values *= self._weights[group % n_blocks] / norms[group]
         return csr_matrix((values, (group // n_blocks, feature)), shape=(n_rows, self.n_features))
 
