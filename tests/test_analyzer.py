@@ -221,3 +221,50 @@ def test_loading_leaves_the_garbage_collector_as_it_found_it():
     with pytest.raises(RuleFileError):  # raised while loading, with the collector paused
         Analyzer(rules="/no/such/dir")
     assert gc.isenabled()
+
+
+def test_scoring_spaces_out_young_collections_and_gives_the_thresholds_back(analyzer, monkeypatch):
+    import gc
+    import threading
+
+    import sextortion_flags.analyzer as analyzer_module
+
+    seen = []
+    real = analyzer_module.Analyzer._analyze_chunk
+
+    def spying(self, items):
+        seen.append(gc.get_threshold()[0])
+        return real(self, items)
+
+    monkeypatch.setattr(analyzer_module.Analyzer, "_analyze_chunk", spying)
+    before = gc.get_threshold()
+    conversation = {"id": "c", "messages": [{"sender": "a", "text": "envoie une photo sur snap"}]}
+    assert [r.id for r in analyzer.analyze_many([conversation] * 3, chunksize=1)] == ["c"] * 3
+    assert seen == [analyzer_module.COLLECTOR_SPACING] * 3  # in force while scoring
+    assert gc.get_threshold() == before  # and given back between chunks and at the end
+
+    def failing(self, items):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(analyzer_module.Analyzer, "_analyze_chunk", failing)
+    with pytest.raises(RuntimeError):
+        analyzer.analyze_chunk([conversation])
+    assert gc.get_threshold() == before  # even on error
+    monkeypatch.setattr(analyzer_module.Analyzer, "_analyze_chunk", real)
+
+    threads = [threading.Thread(target=lambda: list(analyzer.analyze_many([conversation] * 20, chunksize=1)))
+               for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.get_threshold() == before  # several threads: the last one out restores them
+
+    gc.set_threshold(0)  # collection turned off by the caller stays off
+    try:
+        seen.clear()
+        monkeypatch.setattr(analyzer_module.Analyzer, "_analyze_chunk", spying)
+        analyzer.analyze_chunk([conversation])
+        assert seen == [0]
+    finally:
+        gc.set_threshold(*before)
