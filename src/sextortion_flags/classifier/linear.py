@@ -17,6 +17,7 @@ pipeline.
 
 from __future__ import annotations
 
+import array
 import itertools
 import json
 import re
@@ -60,7 +61,9 @@ class _Block:
             elif len(parts) == 2:
                 self.bigram_ids[(parts[0], parts[1])] = self.offset + i
         self.char_ids: FillingCache | None = None  # word -> its char n-gram ids, on first sight
+        self.char_vocabulary: dict[str, int] = {}  # n-gram -> feature id, offset included
         if self.analyzer == "char_wb":
+            self.char_vocabulary = {term: self.offset + i for term, i in self.vocabulary.items()}
             self.char_ids = FillingCache(partial(_char_ngram_ids, self), CHAR_CACHE_LIMIT)
 
     def ids_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -111,24 +114,22 @@ CHAR_CACHE_LIMIT = 200_000
 
 
 def _char_ngram_ids(block: _Block, word: str) -> bytes:
-    """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams), as
-    packed int32: a batch's words are joined in C and read by numpy without a Python int per id."""
+    """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams), -1
+    for those not in the vocabulary, packed as int32: a batch's words are joined in C and read by
+    numpy without a Python int per id."""
     padded = f" {word} "
     size = len(padded)
     low, high = block.ngram_range
-    ids = []
-    vocabulary, offset = block.vocabulary, block.offset
+    grams = []
     for n in range(low, high + 1):
-        for start in range(max(size - n + 1, 1)):
-            index = vocabulary.get(padded[start:start + n])
-            if index is not None:
-                ids.append(offset + index)
         if size <= n:  # a short word counts once
+            grams.append(padded)
             break
-    return np.array(ids, dtype=_ID).tobytes()
+        grams += [padded[start:start + n] for start in range(size - n + 1)]
+    return array.array("i", map(block.char_vocabulary.get, grams, itertools.repeat(-1))).tobytes()
 
 
-_ID = np.dtype("<i4")
+_ID = np.dtype(np.intc)  # what array("i") packs: a C int, native byte order
 _END = object()  # marks the end of a text's tokens: never a token, in no unigram or bigram
 
 
