@@ -305,9 +305,12 @@ def test_a_member_lying_about_its_size(tmp_path: Path) -> None:
     assert only_error(path).startswith(f"{path}:{name}: unreadable zip member")
 
 
-def test_zip_bomb(tmp_path: Path) -> None:
-    name = "ChatExport_1/result.json"
-    path = make_zip(tmp_path / "bomb.zip", {name: b'{"messages": [' + b" " * (8 * 1024 * 1024) + b"]}"})
+@pytest.mark.parametrize(("name", "data"), [
+    ("ChatExport_1/result.json", b'{"messages": [' + b" " * (8 * 1024 * 1024) + b"]}"),
+    ("_chat.txt", b"1/14/25, 8:00 PM - Sam: hello" + b" " * (8 * 1024 * 1024) + b"\n"),  # WhatsApp read it whole
+], ids=["telegram", "whatsapp"])
+def test_zip_bomb(name: str, data: bytes, tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "bomb.zip", {name: data})
     assert path.stat().st_size < 100_000
     assert only_error(path) == f"{path}:{name}: zip member expands more than {archive_module.MAX_RATIO} times (a zip bomb?)"
 
