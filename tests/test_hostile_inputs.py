@@ -328,6 +328,30 @@ def test_a_50000_message_conversation_is_scored(tmp_path, monkeypatch, shared_an
                 assert messages[ev["message_index"]]["text"][ev["start"]:ev["end"]] == ev["quote"]
 
 
+def _two_good(middle: str = "", sep: str = "\n", bom: str = "") -> str:
+    good = [json.dumps({"id": f"good{n}", "messages": [{"sender": "a", "text": "hello"},
+                                                        {"sender": "b", "text": "send the photo on whatsapp"}]})
+            for n in (1, 2)]
+    return bom + good[0] + sep + (middle + sep if middle else "") + bom + good[1] + sep
+
+
+@pytest.mark.parametrize(("content", "bad_lines"), [
+    (_two_good(sep="\r"), 0),                                            # old Mac line ends
+    (_two_good(bom="\ufeff"), 0),                                        # files joined with cat, each with a BOM
+    ("\n\n  \n" + _two_good(), 0),                                        # blank lines first
+    (_two_good('{"id": "big", "messages": [], "n": ' + "9" * 5000 + "}"), 1),  # int() refuses > 4,300 digits
+], ids=["cr-only", "bom-per-line", "leading-blank-lines", "5000-digit-number"])
+def test_canonical_jsonl_quirks_keep_every_good_conversation(content, bad_lines, tmp_path, monkeypatch,
+                                                             shared_analyzer):
+    path = tmp_path / "chat.jsonl"
+    path.write_text(content, encoding="utf-8", newline="")
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([path], out, monkeypatch, shared_analyzer) == (1 if bad_lines else 0)
+    reports, errors = _check_lines(_lines(out), path)
+    assert [r["id"] for r in reports] == ["good1", "good2"]
+    assert len(errors) == bad_lines and all(f"{path}:2" in e["error"]["message"] for e in errors)
+
+
 # ---------------------------------------------------------------- the real command, as a user runs it
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}

@@ -78,6 +78,7 @@ _TRUE = {"1", "true", "yes", "y", "t", "me", "outgoing", "sent"}
 _NUMERIC = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 _DMY_OR_MDY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})[,T ]\s*(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
                          r"\s*([AaPp]\.?[Mm]\.?)?$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -316,7 +317,8 @@ class MessageJsonlParser(ChatParser):
         records: list[dict[str, Any]] = []
         aliases = aliases_for(options)
         skipped = first_bad = 0
-        for number, line in enumerate(_read_text(path).splitlines(), 1):
+        # not splitlines(): U+2028, U+2029 and U+0085 are legal raw inside a JSON string
+        for number, line in enumerate(_LINE_BREAK.split(_read_text(path)), 1):
             if not line.strip():
                 continue
             try:
