@@ -352,6 +352,26 @@ def test_canonical_jsonl_quirks_keep_every_good_conversation(content, bad_lines,
     assert len(errors) == bad_lines and all(f"{path}:2" in e["error"]["message"] for e in errors)
 
 
+@pytest.mark.parametrize("fmt", ["jsonl", "telegram"])
+def test_lone_surrogate_escapes_are_scored_and_written_everywhere(fmt, tmp_path, monkeypatch, shared_analyzer):
+    """"\\ud800" is valid JSON but no UTF-8 file can hold it: serializing the report failed and the whole
+    scan stopped with an internal error, losing every conversation after it."""
+    name, build = BUILDERS[fmt]
+    text = build([("Sam", "hello"), ("Sam\ud800", "add me on whatsapp \ud800 and send a photo \udfff")])
+    if fmt == "jsonl":
+        text = text.replace('"c1"', '"c1\\udc00"') + _jsonl([("Sam", "hello")]).replace('"c1"', '"c2"')
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")  # json.dumps escaped the surrogates: the file is ASCII
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([path], out, monkeypatch, shared_analyzer, "--csv", str(tmp_path / "s.csv"),
+                            "--html", str(tmp_path / "r.html")) == 0
+    reports, errors = _check_lines(_lines(out), path)
+    assert not errors and len(reports) == (2 if fmt == "jsonl" else 1)
+    assert "platform_migration" in [f["category"] for f in reports[0]["flags"]]
+    assert len((tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()) == 1 + len(reports)
+    assert (tmp_path / "r.html").stat().st_size > 0
+
+
 # ---------------------------------------------------------------- the real command, as a user runs it
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sextortion_flags.models import ErrorInfo, ErrorReport
+from sextortion_flags.parsers.base import load_json
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A single conversation line larger than this is refused (a documented cap, not a crash)."""
@@ -82,7 +83,7 @@ def read_jsonl(path: Path | str, *, label: str | None = None) -> Iterator[dict[s
                 yield _error(where, "InputError", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
                 continue
             try:
-                item = json.loads(text)
+                item = load_json(text)
             except json.JSONDecodeError as exc:
                 yield _error(where, "JSONDecodeError", f"malformed JSON ({exc.msg} at column {exc.colno})")
                 continue

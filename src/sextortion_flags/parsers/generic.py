@@ -38,6 +38,7 @@ from sextortion_flags.parsers.base import (
     ParseOptions,
     allow_long_csv_fields,
     conversation_id,
+    load_json,
     named_participant,
     safe_id,
 )
@@ -322,7 +323,7 @@ class MessageJsonlParser(ChatParser):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = load_json(line)
             except (ValueError, RecursionError):
                 item = None
             if not isinstance(item, dict) or "messages" in item:

@@ -43,7 +43,6 @@ Zipped exports are read in place (`parsers.archive`): every `result.json` in the
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
@@ -58,7 +57,14 @@ from zipfile import ZipInfo
 from sextortion_flags.errors import InputError
 from sextortion_flags.models import ErrorReport
 from sextortion_flags.parsers.archive import NO_EXPORT, Archive, error_record, is_zip, is_zip_file, member_paths
-from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, json_object_head, named_participant
+from sextortion_flags.parsers.base import (
+    ChatParser,
+    ParseOptions,
+    conversation_id,
+    json_object_head,
+    load_json,
+    named_participant,
+)
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
@@ -297,7 +303,7 @@ class TelegramJsonParser(ChatParser):
         """The chats of one result.json; `path` names it (ids), `where` places errors."""
         text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         try:
-            data = json.loads(text)
+            data = load_json(text)
         except (ValueError, RecursionError) as exc:
             raise InputError("not valid JSON (Telegram result.json expected)",
                              where=f"{where}:{getattr(exc, 'lineno', 1)}") from None
