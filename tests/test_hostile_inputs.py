@@ -411,6 +411,31 @@ def test_scan_subprocess_on_single_hostile_files(case_id, tmp_path):
     assert all(CANARY not in json.dumps(json.loads(line).get("error", {})) for line in result.stdout.splitlines())
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command", ["scan", "pack"])
+def test_a_pipe_or_device_among_the_inputs_is_refused_not_waited_on(command, tmp_path):
+    """Opening a named pipe nobody writes to blocked for ever (and pack copied /dev/zero without end)."""
+    good = tmp_path / "good.jsonl"
+    good.write_text(_jsonl(BASIC), encoding="utf-8")
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    out = tmp_path / ("report.jsonl" if command == "scan" else "case.zip")
+    result = subprocess.run([sys.executable, "-m", "sextortion_flags", command, str(pipe), str(good), "-o", str(out)],
+                            capture_output=True, text=True, env=ENV, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    if command == "pack":
+        import zipfile
+
+        with zipfile.ZipFile(out) as pack:
+            out.with_suffix(".jsonl").write_bytes(pack.read("report.jsonl"))
+            assert "original/pipe.jsonl" not in pack.namelist()
+        out = out.with_suffix(".jsonl")
+    reports, errors = _check_lines(_lines(out), pipe)
+    assert [r["id"] for r in reports] == ["c1"]
+    assert [e["error"]["message"] for e in errors] == [f"{pipe}: not a regular file (a pipe, device or socket); "
+                                                       "save the export to a file first"]
+
+
 # ---------------------------------------------------------------- the Python API
 
 

@@ -69,6 +69,17 @@ def detect_format(path: Path) -> str:
     return scored[0][1]
 
 
+def not_a_file(path: Path) -> ErrorReport | None:
+    """The error record for an input that is missing or not a regular file, else None: a pipe without
+    a writer would block for ever and /dev/zero never ends, so neither is opened."""
+    if not path.exists():
+        return ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
+    if not path.is_file() and not path.is_dir():  # a folder: open() says so with its own error
+        return ErrorReport(error=ErrorInfo(type="InputError", message=f"{path}: not a regular file (a pipe, "
+                                           "device or socket); save the export to a file first"))
+    return None
+
+
 def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = None,
                ) -> Iterator[dict[str, Any] | ErrorReport]:
     """Conversations from one file; a file that cannot be read becomes one ErrorReport."""
@@ -76,8 +87,9 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
     options = options or ParseOptions()
     if fmt != "auto" and fmt not in _PARSERS:
         raise UsageError(f"unknown format {fmt!r}; choose auto or one of {', '.join(formats())}")
-    if not path.exists():
-        yield ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
+    missing = not_a_file(path)
+    if missing is not None:
+        yield missing
         return
     try:
         with open(path, "rb") as fh:
