@@ -436,6 +436,59 @@ def test_a_pipe_or_device_among_the_inputs_is_refused_not_waited_on(command, tmp
                                                        "save the export to a file first"]
 
 
+def test_an_output_naming_an_input_is_refused_before_the_input_is_emptied(tmp_path, monkeypatch, shared_analyzer):
+    path = tmp_path / "chat.jsonl"
+    path.write_text(_jsonl(BASIC), encoding="utf-8")
+    before = path.read_bytes()
+    for option in ("-o", "--csv", "--html"):
+        extra = [option, str(path)] if option != "-o" else []
+        out = path if option == "-o" else tmp_path / "report.jsonl"
+        assert _scan_in_process([path], out, monkeypatch, shared_analyzer, *extra) == 2
+        assert path.read_bytes() == before
+
+
+def test_a_folder_scan_skips_the_report_it_is_writing(tmp_path, monkeypatch, shared_analyzer):
+    """The reports kept inside the scanned folder were read back as inputs: the previous run's HTML page
+    (written last, so still there), or this run's JSONL once flushed; an error line each, exit 1."""
+    (tmp_path / "chat.jsonl").write_text(_jsonl(BASIC), encoding="utf-8")
+    out = tmp_path / "z-report.jsonl"
+    for _ in range(2):
+        assert _scan_in_process([tmp_path], out, monkeypatch, shared_analyzer, "--csv", str(tmp_path / "s.csv"),
+                                "--html", str(tmp_path / "report.html")) == 0
+        assert [line["id"] for line in _lines(out)] == ["c1"]
+
+
+@pytest.mark.parametrize(("option", "want"), [(["-o", "{tmp}/file.txt/report.jsonl"], "cannot write"),
+                                              (["--csv", "{tmp}"], "cannot write")])
+def test_an_unwritable_output_is_a_usage_error_not_an_internal_error(option, want, tmp_path, monkeypatch, capsys,
+                                                                     shared_analyzer):
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    path = tmp_path / "chat.jsonl"
+    path.write_text(_jsonl(BASIC), encoding="utf-8")
+    args = [part.format(tmp=tmp_path) for part in option]
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([path], out, monkeypatch, shared_analyzer, *args) == 2
+    err = capsys.readouterr().err
+    assert want in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_scan_with_stdout_or_stderr_closed(closed, tmp_path):
+    """Started with `2>&-` scan stopped on an internal error and wrote nothing; with `>&-` and no -o it
+    says stdout is closed (exit 2)."""
+    path = tmp_path / "chat.jsonl"
+    path.write_text(_jsonl(BASIC), encoding="utf-8")
+    out = tmp_path / "report.jsonl"
+    args = ["-o", str(out)] if closed == 2 else []
+    result = subprocess.run([sys.executable, "-m", "sextortion_flags", "scan", str(path), *args],
+                            capture_output=True, text=True, env=ENV, timeout=300,
+                            preexec_fn=lambda: os.close(closed))  # noqa: PLW1509 - test only, no threads
+    if closed == 2:
+        assert result.returncode == 0 and [line["id"] for line in _lines(out)] == ["c1"]
+    else:
+        assert result.returncode == 2 and "standard output is closed" in result.stderr
+
+
 # ---------------------------------------------------------------- the Python API
 
 
