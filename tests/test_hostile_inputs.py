@@ -504,3 +504,27 @@ def test_analyze_safely_turns_wrong_types_into_error_reports(item, shared_analyz
     assert isinstance(result, ErrorReport)
     assert result.error.type == "InputError"
     assert CANARY not in result.error.message
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_an_input_stream_failing_midway_still_gives_the_reports_read_before_it(n_jobs, shared_analyzer):
+    """The items already read sat in an unfinished chunk and were lost with the stream's exception."""
+    def stream():
+        yield {"id": "a", "messages": [{"sender": "x", "text": "hello"}], "label": 1}
+        yield {"id": "b", "messages": [{"sender": "x", "text": "send the photo on whatsapp"}]}
+        raise OSError("disk went away")
+
+    got = []
+    with pytest.raises(OSError, match="disk went away"):
+        for report in shared_analyzer.analyze_many(stream(), n_jobs=n_jobs):
+            got.append(report.id)
+    assert got == ["a", "b"]
+
+
+@pytest.mark.parametrize(("n_jobs", "chunksize"), [("two", 32), (1, None)])
+def test_analyze_many_bad_arguments_are_the_librarys_own_errors(n_jobs, chunksize, shared_analyzer):
+    from sextortion_flags.errors import SextortionFlagsError
+
+    with pytest.raises(SextortionFlagsError):
+        list(shared_analyzer.analyze_many([], n_jobs=n_jobs, chunksize=chunksize))
+
