@@ -528,3 +528,34 @@ def test_analyze_many_bad_arguments_are_the_librarys_own_errors(n_jobs, chunksiz
     with pytest.raises(SextortionFlagsError):
         list(shared_analyzer.analyze_many([], n_jobs=n_jobs, chunksize=chunksize))
 
+
+def test_a_parser_or_analyzer_bug_costs_one_error_line_without_traceback_or_text(tmp_path, monkeypatch, capfd,
+                                                                                 shared_analyzer):
+    """A bug in one parser stopped the whole scan ('internal error'), and a bug while scoring printed a
+    traceback (log.exception), whose last line can quote the message."""
+    from sextortion_flags.parsers.whatsapp import WhatsAppParser
+
+    def broken_parse(self, path, options):
+        raise TypeError(CANARY)
+
+    monkeypatch.setattr(WhatsAppParser, "parse", broken_parse)
+    chat = tmp_path / "chat.txt"
+    chat.write_text(_whatsapp(BASIC), encoding="utf-8")
+    good = tmp_path / "good.jsonl"
+    good.write_text(_jsonl(BASIC) + _jsonl([("Sam", "boom")]).replace('"c1"', '"c2"'), encoding="utf-8")
+    real = shared_analyzer._analyze_read
+
+    def analyze_read(conv, *args):
+        if conv.id == "c2":
+            raise KeyError(CANARY)
+        return real(conv, *args)
+
+    monkeypatch.setattr(shared_analyzer, "_analyze_read", analyze_read)
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([chat, good], out, monkeypatch, shared_analyzer) == 1
+    lines = _lines(out)
+    assert [line.get("id") for line in lines] == [None, "c1", "c2"]
+    assert lines[0]["error"]["message"] == f"{chat}: could not be read (TypeError); please report it"
+    assert lines[2]["error"] == {"type": "InternalError", "message": "KeyError"}
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and CANARY not in err and CANARY not in out.read_text(encoding="utf-8")

@@ -438,7 +438,8 @@ def _safely(item: Any, work: Any) -> Any:
     except SextortionFlagsError as exc:
         return ErrorReport(id=ident, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
     except Exception as exc:  # a bug must not cost the rest of the batch; never echo text
-        log.exception("internal error on conversation %r", ident)
+        log.error("internal error on conversation %r (%s); please report it", ident, type(exc).__name__)
+        log.debug("internal error", exc_info=True)  # no traceback by default: it may quote the text
         return ErrorReport(id=ident, error=ErrorInfo(type="InternalError", message=type(exc).__name__))
 
 

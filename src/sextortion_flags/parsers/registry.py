@@ -118,3 +118,7 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
         yield ErrorReport(error=ErrorInfo(type=type(exc).__name__, message=f"{path}: unreadable content"))
     except RecursionError:
         yield ErrorReport(error=ErrorInfo(type="InputError", message=f"{path}: nested too deeply"))
+    except Exception as exc:  # a parser bug costs this file only, never the batch; never echo the content
+        log.debug("parser failed on %s", path, exc_info=True)
+        message = f"{path}: could not be read ({type(exc).__name__}); please report it"
+        yield ErrorReport(error=ErrorInfo(type="InternalError", message=message))
