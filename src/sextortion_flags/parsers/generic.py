@@ -235,7 +235,7 @@ def _user(wanted: str | None, participants: list[dict[str, str]], me: set[str]) 
 
 def _csv_header(text: str, aliases: dict[str, list[str]]) -> tuple[str, list[str]]:
     """The delimiter whose split of the first line recognises the most columns, and that header."""
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = _LINE_BREAK.split(text, maxsplit=1)[0]  # a lone CR too: Excel for Mac's "CSV (Macintosh)"
     best: tuple[int, int, str, list[str]] = (-1, 0, ",", [])
     for rank, delimiter in enumerate((",", ";", "\t")):
         try:
