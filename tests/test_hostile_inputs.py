@@ -559,3 +559,18 @@ def test_a_parser_or_analyzer_bug_costs_one_error_line_without_traceback_or_text
     assert lines[2]["error"] == {"type": "InternalError", "message": "KeyError"}
     err = capfd.readouterr().err
     assert "Traceback" not in err and CANARY not in err and CANARY not in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("chat.jsonl", "utf-16"), ("chat.jsonl", "utf-32"),
+                                                ("chat.txt", "utf-16-le"), ("messages.html", "utf-32")])
+def test_wide_encodings_no_parser_reads_say_so(name, encoding, tmp_path):
+    """A JSONL saved by Windows PowerShell (UTF-16) was 'not a recognised chat export': say what to fix."""
+    from sextortion_flags.parsers.registry import parse_file
+
+    fmt = {"chat.jsonl": "jsonl", "chat.txt": "whatsapp", "messages.html": "telegram_html"}[name]
+    path = tmp_path / name
+    path.write_bytes(BUILDERS[fmt][1](BASIC).encode(encoding))
+    (item,) = parse_file(path)
+    assert isinstance(item, ErrorReport)
+    assert item.error.message == f"{path}: UTF-16 or UTF-32 text, not recognised as a chat export; save it as UTF-8 " \
+                                 "and retry"

@@ -53,6 +53,14 @@ def _sniff(parser: type[ChatParser], path: Path, head: bytes) -> float:
         return 0.0
 
 
+def _wide_text(head: bytes) -> bool:
+    """UTF-16 or UTF-32 by its BOM, or by the NUL bytes that pad every ASCII character without one."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
+    sample = head[:4096]
+    return sample.count(0) > len(sample) // 3
+
+
 def detect_format(path: Path) -> str:
     """The best parser's name for a file, or InputError naming the file when none fits."""
     _load_builtin()
@@ -65,6 +73,9 @@ def detect_format(path: Path) -> str:
     if not scored or scored[0][0] < 0.3:
         if is_zip(head):  # an unreadable zip, or one without any export the parsers know
             raise no_export_error(path)
+        if _wide_text(head):  # e.g. a JSONL saved by Windows PowerShell (UTF-16 with a BOM)
+            raise InputError("UTF-16 or UTF-32 text, not recognised as a chat export; save it as UTF-8 and retry",
+                             where=str(path))
         raise InputError(f"not a recognised chat export (formats: {', '.join(formats())})", where=str(path))
     return scored[0][1]
 
