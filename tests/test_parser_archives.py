@@ -201,6 +201,7 @@ def test_format_option_picks_the_reader(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("layout", "bad_member", "bad_data"), [
     ("instagram", f"{IG}/broken_1/message_1.json", b'{"participants": [], "messages": ['),
     ("instagram", f"{IG}/latin_2/message_1.json", b'{"messages": [{"content": "caf\xe9"}]}'),
+    ("instagram", f"{IG}/big_3/message_1.json", b'{"messages": [{"timestamp_ms": ' + b"9" * 5000 + b"}]}"),  # int()
     ("telegram_two_chats", "ChatExport_2025-03-01/result.json", b"[1, 2, 3]"),
     ("telegram_html_account", "DataExport_2025-01-15/chats/chat_003/messages.html", b"<html><body></body></html>"),
 ])

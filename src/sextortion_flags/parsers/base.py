@@ -58,11 +58,19 @@ class ChatParser(ABC):
 
 def load_json(text: str) -> Any:
     """json.loads, with lone surrogates ("\\ud800" escapes: a pair cut in half by an exporter) turned into
-    U+FFFD, one character for one so offsets hold: no UTF-8 report, CSV or HTML page could hold them."""
-    data = json.loads(text)
+    U+FFFD, one character for one so offsets hold: no UTF-8 report, CSV or HTML page could hold them.
+    An integer int() refuses (over 4,300 digits) is a JSONDecodeError like any other bad JSON."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        long = _LONG_NUMBER.search(text)
+        raise json.JSONDecodeError("number too long to read", text, long.start() if long else 0) from None
     return _mend(data) if _SURROGATE_ESCAPE.search(text) else data
 
 
+_LONG_NUMBER = re.compile(r"\d{4301,}")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
