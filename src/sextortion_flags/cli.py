@@ -160,9 +160,13 @@ def _columns(spec: str | None) -> tuple[tuple[str, str], ...]:
 def _profiles(name: str | None) -> dict[str, dict[str, Any]]:
     if not name:
         return {}
+    from sextortion_flags.parsers.base import load_json
+
+    if Path(name).exists() and not Path(name).is_file():  # a folder, or a pipe that would block
+        raise UsageError(f"--profiles {name}: not a regular file")
     try:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        data = load_json(Path(name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise UsageError(f"--profiles {name}: not a readable JSON file ({type(exc).__name__})") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise UsageError(f"--profiles {name}: expected an object mapping a sender to its account fields")
