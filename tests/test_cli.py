@@ -163,3 +163,19 @@ def test_profiles_side_car_and_user(tmp_path):
 def test_bad_side_options_are_usage_errors(option, value):
     result = run("scan", str(EXAMPLES), option, value)
     assert result.returncode == 2 and "error" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["deep", "pipe"])
+def test_a_hostile_profiles_side_car_is_a_usage_error(kind, tmp_path):
+    """A deeply nested side-car was an internal error (RecursionError); a named pipe blocked for ever."""
+    profiles = tmp_path / "profiles.json"
+    if kind == "deep":
+        profiles.write_text('{"a":' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
+    else:
+        os.mkfifo(profiles)
+    chat = tmp_path / "chat.jsonl"
+    chat.write_text(json.dumps({"id": "c", "messages": [{"sender": "a", "text": "hello"}]}) + "\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "sextortion_flags", "scan", str(chat), "--profiles", str(profiles)],
+                            capture_output=True, text=True, env=ENV, timeout=120)
+    assert result.returncode == 2 and f"--profiles {profiles}" in result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

@@ -328,6 +328,50 @@ def test_a_50000_message_conversation_is_scored(tmp_path, monkeypatch, shared_an
                 assert messages[ev["message_index"]]["text"][ev["start"]:ev["end"]] == ev["quote"]
 
 
+def _two_good(middle: str = "", sep: str = "\n", bom: str = "") -> str:
+    good = [json.dumps({"id": f"good{n}", "messages": [{"sender": "a", "text": "hello"},
+                                                        {"sender": "b", "text": "send the photo on whatsapp"}]})
+            for n in (1, 2)]
+    return bom + good[0] + sep + (middle + sep if middle else "") + bom + good[1] + sep
+
+
+@pytest.mark.parametrize(("content", "bad_lines"), [
+    (_two_good(sep="\r"), 0),                                            # old Mac line ends
+    (_two_good(bom="\ufeff"), 0),                                        # files joined with cat, each with a BOM
+    ("\n\n  \n" + _two_good(), 0),                                        # blank lines first
+    (_two_good('{"id": "big", "messages": [], "n": ' + "9" * 5000 + "}"), 1),  # int() refuses > 4,300 digits
+], ids=["cr-only", "bom-per-line", "leading-blank-lines", "5000-digit-number"])
+def test_canonical_jsonl_quirks_keep_every_good_conversation(content, bad_lines, tmp_path, monkeypatch,
+                                                             shared_analyzer):
+    path = tmp_path / "chat.jsonl"
+    path.write_text(content, encoding="utf-8", newline="")
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([path], out, monkeypatch, shared_analyzer) == (1 if bad_lines else 0)
+    reports, errors = _check_lines(_lines(out), path)
+    assert [r["id"] for r in reports] == ["good1", "good2"]
+    assert len(errors) == bad_lines and all(f"{path}:2" in e["error"]["message"] for e in errors)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "telegram"])
+def test_lone_surrogate_escapes_are_scored_and_written_everywhere(fmt, tmp_path, monkeypatch, shared_analyzer):
+    """"\\ud800" is valid JSON but no UTF-8 file can hold it: serializing the report failed and the whole
+    scan stopped with an internal error, losing every conversation after it."""
+    name, build = BUILDERS[fmt]
+    text = build([("Sam", "hello"), ("Sam\ud800", "add me on whatsapp \ud800 and send a photo \udfff")])
+    if fmt == "jsonl":
+        text = text.replace('"c1"', '"c1\\udc00"') + _jsonl([("Sam", "hello")]).replace('"c1"', '"c2"')
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")  # json.dumps escaped the surrogates: the file is ASCII
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([path], out, monkeypatch, shared_analyzer, "--csv", str(tmp_path / "s.csv"),
+                            "--html", str(tmp_path / "r.html")) == 0
+    reports, errors = _check_lines(_lines(out), path)
+    assert not errors and len(reports) == (2 if fmt == "jsonl" else 1)
+    assert "platform_migration" in [f["category"] for f in reports[0]["flags"]]
+    assert len((tmp_path / "s.csv").read_text(encoding="utf-8").splitlines()) == 1 + len(reports)
+    assert (tmp_path / "r.html").stat().st_size > 0
+
+
 # ---------------------------------------------------------------- the real command, as a user runs it
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
@@ -367,6 +411,84 @@ def test_scan_subprocess_on_single_hostile_files(case_id, tmp_path):
     assert all(CANARY not in json.dumps(json.loads(line).get("error", {})) for line in result.stdout.splitlines())
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command", ["scan", "pack"])
+def test_a_pipe_or_device_among_the_inputs_is_refused_not_waited_on(command, tmp_path):
+    """Opening a named pipe nobody writes to blocked for ever (and pack copied /dev/zero without end)."""
+    good = tmp_path / "good.jsonl"
+    good.write_text(_jsonl(BASIC), encoding="utf-8")
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    out = tmp_path / ("report.jsonl" if command == "scan" else "case.zip")
+    result = subprocess.run([sys.executable, "-m", "sextortion_flags", command, str(pipe), str(good), "-o", str(out)],
+                            capture_output=True, text=True, env=ENV, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    if command == "pack":
+        import zipfile
+
+        with zipfile.ZipFile(out) as pack:
+            out.with_suffix(".jsonl").write_bytes(pack.read("report.jsonl"))
+            assert "original/pipe.jsonl" not in pack.namelist()
+        out = out.with_suffix(".jsonl")
+    reports, errors = _check_lines(_lines(out), pipe)
+    assert [r["id"] for r in reports] == ["c1"]
+    assert [e["error"]["message"] for e in errors] == [f"{pipe}: not a regular file (a pipe, device or socket); "
+                                                       "save the export to a file first"]
+
+
+def test_an_output_naming_an_input_is_refused_before_the_input_is_emptied(tmp_path, monkeypatch, shared_analyzer):
+    path = tmp_path / "chat.jsonl"
+    path.write_text(_jsonl(BASIC), encoding="utf-8")
+    before = path.read_bytes()
+    for option in ("-o", "--csv", "--html"):
+        extra = [option, str(path)] if option != "-o" else []
+        out = path if option == "-o" else tmp_path / "report.jsonl"
+        assert _scan_in_process([path], out, monkeypatch, shared_analyzer, *extra) == 2
+        assert path.read_bytes() == before
+
+
+def test_a_folder_scan_skips_the_report_it_is_writing(tmp_path, monkeypatch, shared_analyzer):
+    """The reports kept inside the scanned folder were read back as inputs: the previous run's HTML page
+    (written last, so still there), or this run's JSONL once flushed; an error line each, exit 1."""
+    (tmp_path / "chat.jsonl").write_text(_jsonl(BASIC), encoding="utf-8")
+    out = tmp_path / "z-report.jsonl"
+    for _ in range(2):
+        assert _scan_in_process([tmp_path], out, monkeypatch, shared_analyzer, "--csv", str(tmp_path / "s.csv"),
+                                "--html", str(tmp_path / "report.html")) == 0
+        assert [line["id"] for line in _lines(out)] == ["c1"]
+
+
+@pytest.mark.parametrize(("option", "want"), [(["-o", "{tmp}/file.txt/report.jsonl"], "cannot write"),
+                                              (["--csv", "{tmp}"], "cannot write")])
+def test_an_unwritable_output_is_a_usage_error_not_an_internal_error(option, want, tmp_path, monkeypatch, capsys,
+                                                                     shared_analyzer):
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    path = tmp_path / "chat.jsonl"
+    path.write_text(_jsonl(BASIC), encoding="utf-8")
+    args = [part.format(tmp=tmp_path) for part in option]
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([path], out, monkeypatch, shared_analyzer, *args) == 2
+    err = capsys.readouterr().err
+    assert want in err and "internal error" not in err
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_scan_with_stdout_or_stderr_closed(closed, tmp_path):
+    """Started with `2>&-` scan stopped on an internal error and wrote nothing; with `>&-` and no -o it
+    says stdout is closed (exit 2)."""
+    path = tmp_path / "chat.jsonl"
+    path.write_text(_jsonl(BASIC), encoding="utf-8")
+    out = tmp_path / "report.jsonl"
+    args = ["-o", str(out)] if closed == 2 else []
+    result = subprocess.run([sys.executable, "-m", "sextortion_flags", "scan", str(path), *args],
+                            capture_output=True, text=True, env=ENV, timeout=300,
+                            preexec_fn=lambda: os.close(closed))  # noqa: PLW1509 - test only, no threads
+    if closed == 2:
+        assert result.returncode == 0 and [line["id"] for line in _lines(out)] == ["c1"]
+    else:
+        assert result.returncode == 2 and "standard output is closed" in result.stderr
+
+
 # ---------------------------------------------------------------- the Python API
 
 
@@ -382,3 +504,73 @@ def test_analyze_safely_turns_wrong_types_into_error_reports(item, shared_analyz
     assert isinstance(result, ErrorReport)
     assert result.error.type == "InputError"
     assert CANARY not in result.error.message
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_an_input_stream_failing_midway_still_gives_the_reports_read_before_it(n_jobs, shared_analyzer):
+    """The items already read sat in an unfinished chunk and were lost with the stream's exception."""
+    def stream():
+        yield {"id": "a", "messages": [{"sender": "x", "text": "hello"}], "label": 1}
+        yield {"id": "b", "messages": [{"sender": "x", "text": "send the photo on whatsapp"}]}
+        raise OSError("disk went away")
+
+    got = []
+    with pytest.raises(OSError, match="disk went away"):
+        for report in shared_analyzer.analyze_many(stream(), n_jobs=n_jobs):
+            got.append(report.id)
+    assert got == ["a", "b"]
+
+
+@pytest.mark.parametrize(("n_jobs", "chunksize"), [("two", 32), (1, None)])
+def test_analyze_many_bad_arguments_are_the_librarys_own_errors(n_jobs, chunksize, shared_analyzer):
+    from sextortion_flags.errors import SextortionFlagsError
+
+    with pytest.raises(SextortionFlagsError):
+        list(shared_analyzer.analyze_many([], n_jobs=n_jobs, chunksize=chunksize))
+
+
+def test_a_parser_or_analyzer_bug_costs_one_error_line_without_traceback_or_text(tmp_path, monkeypatch, capfd,
+                                                                                 shared_analyzer):
+    """A bug in one parser stopped the whole scan ('internal error'), and a bug while scoring printed a
+    traceback (log.exception), whose last line can quote the message."""
+    from sextortion_flags.parsers.whatsapp import WhatsAppParser
+
+    def broken_parse(self, path, options):
+        raise TypeError(CANARY)
+
+    monkeypatch.setattr(WhatsAppParser, "parse", broken_parse)
+    chat = tmp_path / "chat.txt"
+    chat.write_text(_whatsapp(BASIC), encoding="utf-8")
+    good = tmp_path / "good.jsonl"
+    good.write_text(_jsonl(BASIC) + _jsonl([("Sam", "boom")]).replace('"c1"', '"c2"'), encoding="utf-8")
+    real = shared_analyzer._analyze_read
+
+    def analyze_read(conv, *args):
+        if conv.id == "c2":
+            raise KeyError(CANARY)
+        return real(conv, *args)
+
+    monkeypatch.setattr(shared_analyzer, "_analyze_read", analyze_read)
+    out = tmp_path / "report.jsonl"
+    assert _scan_in_process([chat, good], out, monkeypatch, shared_analyzer) == 1
+    lines = _lines(out)
+    assert [line.get("id") for line in lines] == [None, "c1", "c2"]
+    assert lines[0]["error"]["message"] == f"{chat}: could not be read (TypeError); please report it"
+    assert lines[2]["error"] == {"type": "InternalError", "message": "KeyError"}
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and CANARY not in err and CANARY not in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "encoding"), [("chat.jsonl", "utf-16"), ("chat.jsonl", "utf-32"),
+                                                ("chat.txt", "utf-16-le"), ("messages.html", "utf-32")])
+def test_wide_encodings_no_parser_reads_say_so(name, encoding, tmp_path):
+    """A JSONL saved by Windows PowerShell (UTF-16) was 'not a recognised chat export': say what to fix."""
+    from sextortion_flags.parsers.registry import parse_file
+
+    fmt = {"chat.jsonl": "jsonl", "chat.txt": "whatsapp", "messages.html": "telegram_html"}[name]
+    path = tmp_path / name
+    path.write_bytes(BUILDERS[fmt][1](BASIC).encode(encoding))
+    (item,) = parse_file(path)
+    assert isinstance(item, ErrorReport)
+    assert item.error.message == f"{path}: UTF-16 or UTF-32 text, not recognised as a chat export; save it as UTF-8 " \
+                                 "and retry"

@@ -201,6 +201,7 @@ def test_format_option_picks_the_reader(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("layout", "bad_member", "bad_data"), [
     ("instagram", f"{IG}/broken_1/message_1.json", b'{"participants": [], "messages": ['),
     ("instagram", f"{IG}/latin_2/message_1.json", b'{"messages": [{"content": "caf\xe9"}]}'),
+    ("instagram", f"{IG}/big_3/message_1.json", b'{"messages": [{"timestamp_ms": ' + b"9" * 5000 + b"}]}"),  # int()
     ("telegram_two_chats", "ChatExport_2025-03-01/result.json", b"[1, 2, 3]"),
     ("telegram_html_account", "DataExport_2025-01-15/chats/chat_003/messages.html", b"<html><body></body></html>"),
 ])
@@ -305,9 +306,12 @@ def test_a_member_lying_about_its_size(tmp_path: Path) -> None:
     assert only_error(path).startswith(f"{path}:{name}: unreadable zip member")
 
 
-def test_zip_bomb(tmp_path: Path) -> None:
-    name = "ChatExport_1/result.json"
-    path = make_zip(tmp_path / "bomb.zip", {name: b'{"messages": [' + b" " * (8 * 1024 * 1024) + b"]}"})
+@pytest.mark.parametrize(("name", "data"), [
+    ("ChatExport_1/result.json", b'{"messages": [' + b" " * (8 * 1024 * 1024) + b"]}"),
+    ("_chat.txt", b"1/14/25, 8:00 PM - Sam: hello" + b" " * (8 * 1024 * 1024) + b"\n"),  # WhatsApp read it whole
+], ids=["telegram", "whatsapp"])
+def test_zip_bomb(name: str, data: bytes, tmp_path: Path) -> None:
+    path = make_zip(tmp_path / "bomb.zip", {name: data})
     assert path.stat().st_size < 100_000
     assert only_error(path) == f"{path}:{name}: zip member expands more than {archive_module.MAX_RATIO} times (a zip bomb?)"
 

@@ -225,3 +225,22 @@ def test_truncated_goldens(tmp_path: Path, path: Path) -> None:
                 to_conversation(conversation)
         except InputError:
             pass
+
+
+def test_message_jsonl_keeps_messages_holding_unicode_line_separators(tmp_path: Path) -> None:
+    """U+2028, U+2029 and U+0085 are legal raw inside a JSON string: splitlines() cut such lines in two
+    and both halves were skipped as bad lines (the message lost)."""
+    rows = [{"conversation_id": "c", "sender": "Sam", "text": f"hello{sep}there", "timestamp": f"2025-01-01T10:0{i}:00Z"}
+            for i, sep in enumerate(("\u2028", "\u2029", "\u0085"))]
+    path = write(tmp_path, "messages.jsonl", "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+    (got,) = MessageJsonlParser().parse(path, ParseOptions())
+    assert [m["text"] for m in got["messages"]] == [r["text"] for r in rows]
+
+
+def test_csv_with_old_mac_line_ends_is_recognised(tmp_path: Path) -> None:
+    """Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: the header was not found, the file refused."""
+    path = write(tmp_path, "chat.csv", "timestamp,sender,text\r2025-01-01T10:00:00Z,Sam,hello\r"
+                                       "2025-01-01T10:01:00Z,Alex,send the photo on whatsapp\r")
+    assert registry.detect_format(path) == "csv"
+    (got,) = GenericCsvParser().parse(path, ParseOptions())
+    assert [(m["sender"], m["text"]) for m in got["messages"]] == [("Sam", "hello"), ("Alex", "send the photo on whatsapp")]

@@ -173,3 +173,25 @@ def test_unreadable_json_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         parse(path)
     assert info.value.where is not None and info.value.where.startswith(f"{path}:")
+
+
+@pytest.mark.parametrize("markup", [
+    "<b>" * 60_000 + "hello",                                         # unclosed tags inside the text
+    "<div>" * 60_000 + "hello" + "</div>" * 60_000,                   # deep nesting
+    '<a href="https://t.me/x">on telegram</a> ' * 60_000,             # many links in one message
+], ids=["unclosed", "nested", "links"])
+def test_hostile_html_markup_is_read_in_linear_time(tmp_path: Path, markup: str) -> None:
+    """Every tag used to scan the whole open-tag stack (and every link re-joined the text so far):
+    60,000 tags took minutes. Now a few seconds at most, and the text still comes out."""
+    import time
+
+    path = tmp_path / "messages.html"
+    path.write_text('<!DOCTYPE html><html><body><div class="history"><div class="message default clearfix" '
+                    'id="message1"><div class="body"><div class="from_name">Sam</div><div class="text">'
+                    f"{markup}</div></div></div></div></body></html>", encoding="utf-8")
+    start = time.perf_counter()
+    [conversation] = parse(path)
+    assert time.perf_counter() - start < 15
+    [message] = conversation["messages"]
+    assert message["sender"] == "Sam"
+    assert "hello" in message["text"] or message["text"].count("on telegram") == 60_000

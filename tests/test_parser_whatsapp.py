@@ -177,3 +177,17 @@ def test_truncated_zip(tmp_path: Path) -> None:
     archive.write_bytes(data[: len(data) // 2])
     with pytest.raises(InputError):
         parse(archive)
+
+
+def test_a_message_continued_over_a_million_lines_is_read_in_linear_time(tmp_path: Path) -> None:
+    """Continuation lines were appended with `+=` to a dict value (quadratic: this file hung scan)."""
+    import time
+
+    path = tmp_path / "chat.txt"
+    path.write_text("1/14/25, 8:00 PM - Sam: hello\n" + "x\n" * 1_000_000 + "1/14/25, 8:01 PM - Alex: ok\n",
+                    encoding="utf-8")
+    start = time.perf_counter()
+    (got,) = parse(path)
+    assert time.perf_counter() - start < 20
+    first, second = got["messages"]
+    assert first["text"] == "hello" + "\nx" * 1_000_000 and second["text"] == "ok"

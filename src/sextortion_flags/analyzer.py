@@ -358,11 +358,15 @@ class Analyzer:
         analysed `chunksize` at a time, or fewer when they hold `CHUNK_MESSAGES` messages (the
         classifier scores a chunk's messages in one batch; bigger chunks amortize its numpy work).
         """
-        jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
+        try:
+            jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
+            size = max(int(chunksize), 1)
+        except (TypeError, ValueError):
+            raise UsageError(f"n_jobs and chunksize must be integers, got {n_jobs!r} and {chunksize!r}") from None
         if jobs < 1:
             raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
         _freeze_long_lived()
-        chunks = _chunks(conversations, max(int(chunksize), 1))
+        chunks = _chunks(conversations, size)
         if jobs == 1:
             for chunk in chunks:
                 yield from self.analyze_chunk(chunk)
@@ -401,14 +405,21 @@ CHUNK_MESSAGES = 2_000
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """The items in chunks; when the input itself fails midway, the items read before it are still
+    given out (so they get their reports) before its exception goes on to the caller."""
     chunk: list[Any] = []
     messages = 0
-    for item in items:
-        chunk.append(item)
-        messages += _message_count(item)
-        if len(chunk) >= size or messages >= CHUNK_MESSAGES:
+    try:
+        for item in items:
+            chunk.append(item)
+            messages += _message_count(item)
+            if len(chunk) >= size or messages >= CHUNK_MESSAGES:
+                yield chunk
+                chunk, messages = [], 0
+    except Exception:
+        if chunk:
             yield chunk
-            chunk, messages = [], 0
+        raise
     if chunk:
         yield chunk
 
@@ -427,7 +438,8 @@ def _safely(item: Any, work: Any) -> Any:
     except SextortionFlagsError as exc:
         return ErrorReport(id=ident, error=ErrorInfo(type=type(exc).__name__, message=str(exc)))
     except Exception as exc:  # a bug must not cost the rest of the batch; never echo text
-        log.exception("internal error on conversation %r", ident)
+        log.error("internal error on conversation %r (%s); please report it", ident, type(exc).__name__)
+        log.debug("internal error", exc_info=True)  # no traceback by default: it may quote the text
         return ErrorReport(id=ident, error=ErrorInfo(type="InternalError", message=type(exc).__name__))
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sextortion_flags.models import ErrorInfo, ErrorReport
+from sextortion_flags.parsers.base import load_json
 
 MAX_LINE_BYTES = 64 * 1024 * 1024
 """A single conversation line larger than this is refused (a documented cap, not a crash)."""
@@ -42,19 +43,31 @@ def _error(where: str, kind: str, message: str, ident: str | None = None) -> Err
     return ErrorReport(id=ident, error=ErrorInfo(type=kind, message=f"{where}: {message}"))
 
 
+def _lines(fh: BinaryIO) -> Iterator[bytes]:
+    """The lines of a binary file split on "\n", "\r\n" or a lone "\r" (old Mac line ends), the
+    ends removed: JSON never holds a raw CR inside a string, so a lone CR only ever ends a line."""
+    for raw in fh:
+        body = raw[:-2] if raw.endswith(b"\r\n") else raw[:-1] if raw.endswith(b"\n") else raw
+        if b"\r" in body:
+            yield from body.split(b"\r")
+        else:
+            yield body
+
+
 def read_jsonl(path: Path | str, *, label: str | None = None) -> Iterator[dict[str, Any] | ErrorReport]:
     """Conversations from a JSONL file, one per line, in order; blank lines are skipped.
 
-    A line that is not valid UTF-8 JSON object yields an ErrorReport naming the file and line.
+    A line that is not valid UTF-8 JSON object yields an ErrorReport naming the file and line. A
+    UTF-8 BOM is dropped at the start of any line (files joined with `cat` each bring theirs).
     """
     name = label or str(path)
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, 1):
+        for number, raw in enumerate(_lines(fh), 1):
             where = f"{name}:{number}"
             if len(raw) > MAX_LINE_BYTES:
                 yield _error(where, "InputError", f"line longer than {MAX_LINE_BYTES} bytes")
                 continue
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            if raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             if not raw.strip():
                 continue
@@ -70,7 +83,7 @@ def read_jsonl(path: Path | str, *, label: str | None = None) -> Iterator[dict[s
                 yield _error(where, "InputError", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
                 continue
             try:
-                item = json.loads(text)
+                item = load_json(text)
             except json.JSONDecodeError as exc:
                 yield _error(where, "JSONDecodeError", f"malformed JSON ({exc.msg} at column {exc.colno})")
                 continue

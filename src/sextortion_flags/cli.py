@@ -160,9 +160,13 @@ def _columns(spec: str | None) -> tuple[tuple[str, str], ...]:
 def _profiles(name: str | None) -> dict[str, dict[str, Any]]:
     if not name:
         return {}
+    from sextortion_flags.parsers.base import load_json
+
+    if Path(name).exists() and not Path(name).is_file():  # a folder, or a pipe that would block
+        raise UsageError(f"--profiles {name}: not a regular file")
     try:
-        data = json.loads(Path(name).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        data = load_json(Path(name).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise UsageError(f"--profiles {name}: not a readable JSON file ({type(exc).__name__})") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise UsageError(f"--profiles {name}: expected an object mapping a sender to its account fields")
@@ -191,13 +195,38 @@ def apply_side_info(item: dict[str, Any], profiles: dict[str, dict[str, Any]], u
     return item
 
 
+def _outputs(args: argparse.Namespace) -> list[Path]:
+    """The files this command writes (stdout aside)."""
+    names = (getattr(args, "output", None), getattr(args, "csv", None), getattr(args, "html", None))
+    return [Path(name) for name in names if name and name != "-"]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
+    """An output naming an input would be emptied before it is read: the user's only copy of the chat."""
+    for out in _outputs(args):
+        if any(_same_file(out, Path(name)) for name in args.inputs):
+            raise UsageError(f"{out} is also an input: writing there would destroy it; choose another output")
+
+
 def iter_conversations(args: argparse.Namespace) -> Iterator[dict[str, Any] | ErrorReport]:
-    """Every conversation of every input, in order; unreadable inputs become error records."""
+    """Every conversation of every input, in order; unreadable inputs become error records. The
+    command's own outputs are skipped when a folder walk meets them (an earlier run's, or this one's)."""
     from sextortion_flags.parsers.registry import parse_file
 
     options = _options(args)
     profiles = _profiles(getattr(args, "profiles", None))
+    outputs = _outputs(args)
     for path in _input_files(args.inputs):
+        if any(_same_file(path, out) for out in outputs):
+            log.info("%s skipped: it is an output of this command", path)
+            continue
         for item in parse_file(path, args.format, options):
             if isinstance(item, dict):
                 item.setdefault("_source", str(path))
@@ -208,11 +237,16 @@ def iter_conversations(args: argparse.Namespace) -> Iterator[dict[str, Any] | Er
 # ---------------------------------------------------------------- outputs
 
 
-def _open_output(stack: ExitStack, name: str | None) -> TextIO:
+def _open_output(stack: ExitStack, name: str | None, newline: str = "\n") -> TextIO:
     if name is None or name == "-":
+        if sys.stdout is None:  # started with stdout closed (`>&-`)
+            raise UsageError("standard output is closed; give -o FILE")
         return sys.stdout
-    Path(name).parent.mkdir(parents=True, exist_ok=True)
-    return stack.enter_context(open(name, "w", encoding="utf-8", newline="\n"))
+    try:
+        Path(name).parent.mkdir(parents=True, exist_ok=True)
+        return stack.enter_context(open(name, "w", encoding="utf-8", newline=newline))
+    except OSError as exc:
+        raise UsageError(f"cannot write {name} ({exc.strerror or type(exc).__name__})") from None
 
 
 CSV_COLUMNS = ("id", "source_file", "risk_level", "risk_score", "categories", "first_high_risk_message", "error")
@@ -268,6 +302,7 @@ def _say_failed(failed: int, where: str) -> None:
 def cmd_scan(args: argparse.Namespace) -> int:
     from sextortion_flags.redact import redact_report
 
+    _refuse_overwriting_inputs(args)
     analyzer = _analyzer(args)
     html = _html_writer(args.html, args.explain_lang)
     min_rank = LEVEL_ORDER.index(args.min_level)
@@ -288,8 +323,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         out = _open_output(stack, args.output)
         writer = None
         if args.csv:
-            csv_file = stack.enter_context(open(args.csv, "w", encoding="utf-8", newline=""))
-            writer = csv.writer(csv_file)
+            writer = csv.writer(_open_output(stack, args.csv, newline=""))
             writer.writerow(CSV_COLUMNS)
         for n, result in enumerate(analyzer.analyze_many(tagged(), n_jobs=args.jobs)):
             source = sources.pop(n, None)
@@ -338,6 +372,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_convert(args: argparse.Namespace) -> int:
     from sextortion_flags.analyzer import to_conversation
 
+    _refuse_overwriting_inputs(args)
     failed = 0
     with ExitStack() as stack:
         out = _open_output(stack, args.output)
@@ -383,6 +418,8 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stderr is None:  # started with stderr closed (`2>&-`): nowhere to say anything, but work goes on
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the life of the process
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -398,6 +435,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # an output failing mid-way (disk full, --html folder gone); inputs' are error lines
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"sextortion-flags: error: {where}{exc.strerror or type(exc).__name__}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("sextortion-flags: interrupted", file=sys.stderr)
         return 130

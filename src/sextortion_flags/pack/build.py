@@ -58,10 +58,14 @@ def write_pack(inputs: list[Path], output: Path, *, analyzer: Any, options: Pars
 
 def _analyse(case: Case, analyzer: Any, options: ParseOptions, profiles: dict[str, dict[str, Any]], fmt: str,
              archive: PackArchive) -> Iterable[Result]:
-    from sextortion_flags.parsers.registry import parse_file
+    from sextortion_flags.parsers.registry import not_a_file, parse_file
 
     yield from ((None, error) for error in case.errors)
     for source, member in case.files:
+        refused = not_a_file(source)
+        if refused is not None:  # never copied either: /dev/zero would fill the disk
+            yield None, refused
+            continue
         try:
             archive.add_original(source, member)
         except OSError as exc:

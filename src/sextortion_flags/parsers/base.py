@@ -8,6 +8,7 @@ whole cannot be read, and the registry turns that into an error record so a batc
 from __future__ import annotations
 
 import csv
+import json
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
@@ -53,6 +54,35 @@ class ChatParser(ABC):
     @abstractmethod
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
         """Canonical conversation dicts (usually one per file)."""
+
+
+def load_json(text: str) -> Any:
+    """json.loads, with lone surrogates ("\\ud800" escapes: a pair cut in half by an exporter) turned into
+    U+FFFD, one character for one so offsets hold: no UTF-8 report, CSV or HTML page could hold them.
+    An integer int() refuses (over 4,300 digits) is a JSONDecodeError like any other bad JSON."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        long = _LONG_NUMBER.search(text)
+        raise json.JSONDecodeError("number too long to read", text, long.start() if long else 0) from None
+    return _mend(data) if _SURROGATE_ESCAPE.search(text) else data
+
+
+_LONG_NUMBER = re.compile(r"\d{4301,}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mend(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_mend(v) for v in value]
+    if isinstance(value, dict):
+        return {_mend(k): _mend(v) for k, v in value.items()}
+    return value
 
 
 def safe_id(value: str) -> str:

@@ -36,6 +36,7 @@ from sextortion_flags.parsers.base import (
     allow_long_csv_fields,
     conversation_id,
     json_object_head,
+    load_json,
     named_participant,
     safe_id,
 )
@@ -92,7 +93,7 @@ class DiscordJsonParser(ChatParser):
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
         try:
-            data = json.loads(_read_bytes(path).decode("utf-8-sig"))
+            data = load_json(_read_bytes(path).decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", where=f"{path}:0") from None
         except json.JSONDecodeError as exc:

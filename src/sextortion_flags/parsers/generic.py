@@ -38,6 +38,7 @@ from sextortion_flags.parsers.base import (
     ParseOptions,
     allow_long_csv_fields,
     conversation_id,
+    load_json,
     named_participant,
     safe_id,
 )
@@ -78,6 +79,7 @@ _TRUE = {"1", "true", "yes", "y", "t", "me", "outgoing", "sent"}
 _NUMERIC = re.compile(r"^\d{9,13}(?:\.\d+)?$")
 _DMY_OR_MDY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})[,T ]\s*(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?"
                          r"\s*([AaPp]\.?[Mm]\.?)?$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _YMD_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -233,7 +235,7 @@ def _user(wanted: str | None, participants: list[dict[str, str]], me: set[str]) 
 
 def _csv_header(text: str, aliases: dict[str, list[str]]) -> tuple[str, list[str]]:
     """The delimiter whose split of the first line recognises the most columns, and that header."""
-    first = text.split("\n", 1)[0].rstrip("\r")
+    first = _LINE_BREAK.split(text, maxsplit=1)[0]  # a lone CR too: Excel for Mac's "CSV (Macintosh)"
     best: tuple[int, int, str, list[str]] = (-1, 0, ",", [])
     for rank, delimiter in enumerate((",", ";", "\t")):
         try:
@@ -316,11 +318,12 @@ class MessageJsonlParser(ChatParser):
         records: list[dict[str, Any]] = []
         aliases = aliases_for(options)
         skipped = first_bad = 0
-        for number, line in enumerate(_read_text(path).splitlines(), 1):
+        # not splitlines(): U+2028, U+2029 and U+0085 are legal raw inside a JSON string
+        for number, line in enumerate(_LINE_BREAK.split(_read_text(path)), 1):
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = load_json(line)
             except (ValueError, RecursionError):
                 item = None
             if not isinstance(item, dict) or "messages" in item:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ class CanonicalJsonl(ChatParser):
 
     @classmethod
     def sniff(cls, path: Path, head: bytes) -> float:
-        first = head.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
+        first = re.split(rb"\r\n?|\n", head.lstrip(b"\xef\xbb\xbf \t\r\n"), maxsplit=1)[0].strip()  # as read_jsonl
         if not first.startswith(b"{"):
             return 0.0
         try:

@@ -48,6 +48,7 @@ from sextortion_flags.parsers.base import (
     ParseOptions,
     conversation_id,
     json_object_head,
+    load_json,
     named_participant,
     safe_id,
 )
@@ -93,7 +94,7 @@ def _load(path: Path) -> dict[str, Any]:
 def _decode(raw: bytes, where: str) -> dict[str, Any]:
     """One message_N.json from its bytes; `where` names the file (or archive member) in errors."""
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = load_json(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InputError("not UTF-8 text", where=f"{where}:0") from exc
     except json.JSONDecodeError as exc:

@@ -53,6 +53,14 @@ def _sniff(parser: type[ChatParser], path: Path, head: bytes) -> float:
         return 0.0
 
 
+def _wide_text(head: bytes) -> bool:
+    """UTF-16 or UTF-32 by its BOM, or by the NUL bytes that pad every ASCII character without one."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return True
+    sample = head[:4096]
+    return sample.count(0) > len(sample) // 3
+
+
 def detect_format(path: Path) -> str:
     """The best parser's name for a file, or InputError naming the file when none fits."""
     _load_builtin()
@@ -65,8 +73,22 @@ def detect_format(path: Path) -> str:
     if not scored or scored[0][0] < 0.3:
         if is_zip(head):  # an unreadable zip, or one without any export the parsers know
             raise no_export_error(path)
+        if _wide_text(head):  # e.g. a JSONL saved by Windows PowerShell (UTF-16 with a BOM)
+            raise InputError("UTF-16 or UTF-32 text, not recognised as a chat export; save it as UTF-8 and retry",
+                             where=str(path))
         raise InputError(f"not a recognised chat export (formats: {', '.join(formats())})", where=str(path))
     return scored[0][1]
+
+
+def not_a_file(path: Path) -> ErrorReport | None:
+    """The error record for an input that is missing or not a regular file, else None: a pipe without
+    a writer would block for ever and /dev/zero never ends, so neither is opened."""
+    if not path.exists():
+        return ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
+    if not path.is_file() and not path.is_dir():  # a folder: open() says so with its own error
+        return ErrorReport(error=ErrorInfo(type="InputError", message=f"{path}: not a regular file (a pipe, "
+                                           "device or socket); save the export to a file first"))
+    return None
 
 
 def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = None,
@@ -76,8 +98,9 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
     options = options or ParseOptions()
     if fmt != "auto" and fmt not in _PARSERS:
         raise UsageError(f"unknown format {fmt!r}; choose auto or one of {', '.join(formats())}")
-    if not path.exists():
-        yield ErrorReport(error=ErrorInfo(type="FileNotFoundError", message=f"{path}: no such file"))
+    missing = not_a_file(path)
+    if missing is not None:
+        yield missing
         return
     try:
         with open(path, "rb") as fh:
@@ -106,3 +129,7 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
         yield ErrorReport(error=ErrorInfo(type=type(exc).__name__, message=f"{path}: unreadable content"))
     except RecursionError:
         yield ErrorReport(error=ErrorInfo(type="InputError", message=f"{path}: nested too deeply"))
+    except Exception as exc:  # a parser bug costs this file only, never the batch; never echo the content
+        log.debug("parser failed on %s", path, exc_info=True)
+        message = f"{path}: could not be read ({type(exc).__name__}); please report it"
+        yield ErrorReport(error=ErrorInfo(type="InternalError", message=message))

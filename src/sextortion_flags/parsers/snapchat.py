@@ -30,6 +30,7 @@ from sextortion_flags.parsers.base import (
     ParseOptions,
     conversation_id,
     json_object_head,
+    load_json,
     named_participant,
     safe_id,
 )
@@ -122,7 +123,7 @@ class SnapchatParser(ChatParser):
         try:
             if path.stat().st_size > MAX_EXPORT_BYTES:
                 raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=f"{path}:0")
-            data = json.loads(path.read_bytes().decode("utf-8-sig"))
+            data = load_json(path.read_bytes().decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", where=f"{path}:0") from None
         except json.JSONDecodeError as exc:

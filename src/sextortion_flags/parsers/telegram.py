@@ -43,10 +43,10 @@ Zipped exports are read in place (`parsers.archive`): every `result.json` in the
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
@@ -57,7 +57,14 @@ from zipfile import ZipInfo
 from sextortion_flags.errors import InputError
 from sextortion_flags.models import ErrorReport
 from sextortion_flags.parsers.archive import NO_EXPORT, Archive, error_record, is_zip, is_zip_file, member_paths
-from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, json_object_head, named_participant
+from sextortion_flags.parsers.base import (
+    ChatParser,
+    ParseOptions,
+    conversation_id,
+    json_object_head,
+    load_json,
+    named_participant,
+)
 from sextortion_flags.parsers.registry import register
 
 log = logging.getLogger(__name__)
@@ -296,7 +303,7 @@ class TelegramJsonParser(ChatParser):
         """The chats of one result.json; `path` names it (ids), `where` places errors."""
         text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         try:
-            data = json.loads(text)
+            data = load_json(text)
         except (ValueError, RecursionError) as exc:
             raise InputError("not valid JSON (Telegram result.json expected)",
                              where=f"{where}:{getattr(exc, 'lineno', 1)}") from None
@@ -350,20 +357,37 @@ class _Reader(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str | None, str | None]] = []  # (tag, role, href)
+        # (tag, role, href, innermost role so far); the counters keep every lookup O(1), so
+        # thousands of unclosed or nested tags cost linear time, not quadratic
+        self.stack: list[tuple[str, str | None, str | None, str | None]] = []
+        self._open_tags: Counter[str] = Counter()
+        self._open_roles: Counter[str | None] = Counter()
         self.header: list[str] = []
         self.history = False
         self.messages: list[dict[str, Any]] = []
         self.cur: dict[str, Any] | None = None
 
     def _role(self) -> str | None:
-        for _, role, _ in reversed(self.stack):
-            if role is not None:
-                return role
-        return None
+        return self.stack[-1][3] if self.stack else None
 
     def _inside(self, role: str) -> bool:
-        return any(r == role for _, r, _ in self.stack)
+        return self._open_roles[role] > 0
+
+    def _push(self, tag: str, role: str | None, href: str | None) -> None:
+        self.stack.append((tag, role, href, role if role is not None else self._role()))
+        self._open_tags[tag] += 1
+        self._open_roles[role] += 1
+
+    def _pop(self) -> tuple[str, str | None, str | None]:
+        tag, role, href, _ = self.stack.pop()
+        self._open_tags[tag] -= 1
+        self._open_roles[role] -= 1
+        return tag, role, href
+
+    def _clear(self) -> None:
+        self.stack.clear()
+        self._open_tags.clear()
+        self._open_roles.clear()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {k: v or "" for k, v in attrs}
@@ -377,7 +401,7 @@ class _Reader(HTMLParser):
         cur = self.cur
         if tag == "div" and "message" in classes and classes & {"default", "service"}:
             self._finish()
-            self.stack.clear()  # a new message closes whatever the previous one left open
+            self._clear()  # a new message closes whatever the previous one left open
             self.cur = cur = {"id": attr.get("id", ""), "service": "service" in classes, "joined": "joined" in classes,
                               "from": [], "date": None, "text": [], "service_text": [], "media": None,
                               "media_classes": set(), "title": [], "status": []}
@@ -420,9 +444,9 @@ class _Reader(HTMLParser):
             elif tag == "a" and self._role() == "text":
                 role = "link"
         if tag not in _VOID:
-            self.stack.append((tag, role, attr.get("href") if role == "link" else None))
+            self._push(tag, role, attr.get("href") if role == "link" else None)
             if role == "link" and self.cur is not None:
-                self.cur["link_start"] = len("".join(self.cur["text"]))
+                self.cur["link_start"] = len(self.cur["text"])  # a part index: no join per link
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -430,12 +454,12 @@ class _Reader(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        if not any(t == tag for t, _, _ in self.stack):
+        if not self._open_tags[tag]:
             return
         while self.stack:
-            popped, role, href = self.stack.pop()
+            popped, role, href = self._pop()
             if role == "link" and self.cur is not None:
-                label = "".join(self.cur["text"])[self.cur.get("link_start", 0):]
+                label = "".join(self.cur["text"][self.cur.get("link_start", 0):])
                 self.cur["text"].append(_external(href, label))
             if role == "message":
                 self._finish()

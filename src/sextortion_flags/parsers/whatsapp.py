@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError
-from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions, conversation_id, named_participant
+from sextortion_flags.parsers.archive import Archive, is_zip_file
+from sextortion_flags.parsers.base import ChatParser, ParseOptions, conversation_id, named_participant
 from sextortion_flags.parsers.registry import register
 
 _MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -164,7 +165,7 @@ class WhatsAppParser(ChatParser):
         if head.startswith(b"PK\x03\x04"):
             try:
                 with zipfile.ZipFile(path) as archive:
-                    member = cls._member(archive)
+                    member = cls._member(archive.infolist())
                     if member is None:
                         return 0.0
                     with archive.open(member) as fh:
@@ -183,29 +184,21 @@ class WhatsAppParser(ChatParser):
         return 0.5 if len(named) >= 3 else 0.2
 
     @staticmethod
-    def _member(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
-        texts = [i for i in archive.infolist() if i.filename.lower().endswith(".txt") and not i.is_dir()]
+    def _member(infos: Iterable[zipfile.ZipInfo]) -> zipfile.ZipInfo | None:
+        texts = [i for i in infos if i.filename.lower().endswith(".txt") and not i.is_dir()]
         named = [i for i in texts if _CHAT_NAMES.match(Path(i.filename).name)]
         if named:
             return named[0]
         return texts[0] if len(texts) == 1 else None
 
     def _read(self, path: Path) -> str:
-        if not zipfile.is_zipfile(path):
+        if not is_zip_file(path):
             return _decode(path.read_bytes())
-        try:
-            with zipfile.ZipFile(path) as archive:
-                member = self._member(archive)
-                if member is None:
-                    raise InputError("zip archive holds no WhatsApp chat .txt", where=f"{path}:0")
-                if member.file_size > MAX_EXPORT_BYTES:
-                    raise InputError(f"chat text larger than {MAX_EXPORT_BYTES} bytes", where=f"{path}:0")
-                return _decode(archive.read(member))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, RuntimeError,
-                ValueError) as exc:
-            if isinstance(exc, InputError):
-                raise
-            raise InputError("unreadable zip archive", where=f"{path}:0") from None
+        with Archive(path) as archive:  # the member read within the archive caps (size, zip bomb ratio)
+            member = self._member(info for _, info in archive.members())
+            if member is None:
+                raise InputError("zip archive holds no WhatsApp chat .txt", where=f"{path}:0")
+            return _decode(archive.read(member))
 
     def parse(self, path: Path, options: ParseOptions) -> Iterator[dict[str, Any]]:
         raw_lines = _lines(self._read(path))
@@ -213,8 +206,8 @@ class WhatsAppParser(ChatParser):
         for raw in raw_lines:
             match = _header(raw)
             if match is None:
-                if entries:  # a continuation line of a multi-line message
-                    entries[-1]["text"] += "\n" + _MARKS.sub("", raw)
+                if entries:  # a continuation line, joined once below (`+=` on a dict value is quadratic)
+                    entries[-1]["more"].append(_MARKS.sub("", raw))
                 continue  # lines before the first header are skipped
             rest, sender, text, kind = match["rest"], None, match["rest"], "system"
             split = _SENDER.match(rest)
@@ -223,9 +216,12 @@ class WhatsAppParser(ChatParser):
                 if _ENCRYPTION.search(text[:120]) or (": \u200e" in raw and _SYSTEM_TEXT.match(text)
                                                       and _classify(text) == "text"):  # not "Se eliminó este mensaje"
                     sender, kind = None, "system"
-            entries.append({"m": match.groupdict(), "sender": sender, "text": text, "kind": kind})
+            entries.append({"m": match.groupdict(), "sender": sender, "text": text, "kind": kind, "more": []})
         if not entries:
             raise InputError("no WhatsApp message lines found", where=f"{path}:1")
+        for e in entries:
+            if e["more"]:
+                e["text"] = "\n".join([e["text"], *e["more"]])
 
         latin_ampm = any(re.fullmatch(r"[AaPp][Mm]", e["m"]["ampm"] or "") for e in entries)
         dates = [(e["m"]["d1"], e["m"]["d2"], e["m"]["d3"]) for e in entries if len(e["m"]["d1"]) <= 2]
