@@ -10,7 +10,7 @@ literal always runs. The result is exactly the same matches, only faster.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -61,8 +61,11 @@ def required_literal_sets(pattern: str, flags: int = 0, keep: int = MAX_SETS) ->
 
 
 def _required(pattern: str, flags: int, minimum: int) -> list[frozenset[str]]:
+    guard = _GUARD.match(pattern, len(_head(pattern)))
+    if guard is not None:  # the look-ahead of `first_character_guard` requires no literal: read the
+        pattern = pattern[:guard.start()] + pattern[guard.end():]  # source (already parsed by it)
     try:
-        tree = sre_parse.parse(pattern, flags)
+        tree = _parsed(pattern, flags)
     except (re.error, RecursionError):
         return []
     if tree.state.flags & (re.VERBOSE | re.LOCALE):
@@ -181,7 +184,7 @@ def first_character_guard(pattern: str) -> str:
     first character is unknown (`.`, a negated class, an optional start) are returned as they are.
     """
     try:
-        items, nullable = _first_characters(list(sre_parse.parse(pattern)))
+        items, nullable = _first_characters(list(_parsed(pattern, 0)))
     except (re.error, RecursionError):
         return pattern
     if items is None or nullable or not items:
@@ -196,9 +199,23 @@ def first_character_guard(pattern: str) -> str:
             parts.add(_CATEGORY_CLASS[arg])
         else:
             return pattern
-    flags = _GLOBAL_FLAGS.match(pattern)  # global flags must stay first
-    head = flags.group(0) if flags else ""
+    head = _head(pattern)  # global flags must stay first
     return f"{head}(?=[{''.join(sorted(parts))}]){pattern[len(head):]}"
+
+
+def _head(pattern: str) -> str:
+    flags = _GLOBAL_FLAGS.match(pattern)
+    return flags.group(0) if flags else ""
+
+
+_GUARD = re.compile(r"\(\?=\[(?:\\.|[^\]\\])+\]\)")
+
+
+@lru_cache(maxsize=4096)
+def _parsed(pattern: str, flags: int) -> Any:
+    """sre's parse tree, parsed once: loading reads each rule regex for its guard and its literals
+    (never modified: both only walk it)."""
+    return sre_parse.parse(pattern, flags)
 
 
 def _first_characters(items: list[tuple[Any, Any]]) -> tuple[list[tuple[Any, Any]] | None, bool]:
