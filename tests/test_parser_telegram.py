@@ -175,6 +175,16 @@ def test_unreadable_json_names_file_and_line(tmp_path: Path) -> None:
     assert info.value.where is not None and info.value.where.startswith(f"{path}:")
 
 
+@pytest.mark.parametrize("section", ["chats", "left_chats"])
+def test_an_account_export_whose_chat_list_is_not_a_list_is_an_error_not_silence(tmp_path: Path, section: str) -> None:
+    path = tmp_path / "result.json"
+    chat = {"name": "x", "messages": [{"type": "message", "from": "a", "text": "hello"}]}
+    path.write_text(json.dumps({section: {"list": {"0": chat}}}), encoding="utf-8")
+    with pytest.raises(InputError, match=f"'{section}.list' is not a list") as info:
+        parse(path)
+    assert info.value.where == f"{path}:1"
+
+
 @pytest.mark.parametrize("markup", [
     "<b>" * 60_000 + "hello",                                         # unclosed tags inside the text
     "<div>" * 60_000 + "hello" + "</div>" * 60_000,                   # deep nesting

@@ -318,6 +318,9 @@ class TelegramJsonParser(ChatParser):
             block = data.get(section)
             if isinstance(block, dict) and isinstance(block.get("list"), list):
                 chats += block["list"]
+            elif isinstance(block, dict) and block.get("list") is not None:
+                raise InputError(f"'{section}.list' is not a list of chats (Telegram result.json expected)",
+                                 where=f"{where}:1")
         if not chats and not any(isinstance(data.get(s), dict) for s in ("chats", "left_chats")):
             raise InputError("no 'messages' or 'chats' in this JSON (Telegram result.json expected)",
                              where=f"{where}:1")
