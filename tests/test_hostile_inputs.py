@@ -574,3 +574,22 @@ def test_wide_encodings_no_parser_reads_say_so(name, encoding, tmp_path):
     assert isinstance(item, ErrorReport)
     assert item.error.message == f"{path}: UTF-16 or UTF-32 text, not recognised as a chat export; save it as UTF-8 " \
                                  "and retry"
+
+
+def test_lone_surrogates_from_the_python_api_become_replacement_characters(shared_analyzer):
+    """Half a surrogate pair in a dict passed straight to analyze() is mended as the file readers do:
+    one U+FFFD for one character, so quotes and offsets still match the text, and the report is JSON."""
+    text = "envoie 500 euros par western union sinon je publie la vidéo \ud800 maintenant"
+    item = {"id": "c\udc00", "user": "v", "participants": [{"id": "s", "name": "N\udfff"}],
+            "messages": [{"sender": "s", "text": text}, {"sender": "v", "text": "non \ud83d"}]}
+    report = shared_analyzer.analyze(item)
+    dumped = json.loads(report.model_dump_json())  # raised "surrogates not allowed" before
+    assert dumped["id"] == "c\ufffd"
+    assert report.risk_level in ("high", "critical")
+    mended = text.replace("\ud800", "\ufffd")
+    for flag in report.flags:
+        for evidence in flag.evidence:
+            if evidence.message_index == 0 and evidence.start is not None:
+                assert mended[evidence.start:evidence.end] == evidence.quote
+    assert any(flag.evidence and "\ufffd" in (flag.explanation or "") + "".join(e.quote or "" for e in flag.evidence)
+               for flag in report.flags)  # the mended name or quote is in the report

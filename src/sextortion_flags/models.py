@@ -6,8 +6,9 @@ them so a report never drifts from the contract by accident.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -33,6 +34,22 @@ REQUIRED_CATEGORIES: tuple[str, ...] = (
     "suspicious_account",
 )
 RISK_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mend_surrogates(value: Any) -> Any:
+    """`value` with every lone surrogate ("\\ud800", half a pair cut by an exporter) in its strings
+    (nested in lists and dicts too) turned into U+FFFD, one character for one so offsets hold: no
+    JSON report, CSV or HTML page could hold them."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value) if not value.isascii() else value
+    if isinstance(value, list):
+        return [mend_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {mend_surrogates(k): mend_surrogates(v) for k, v in value.items()}
+    return value
 
 
 class _Input(BaseModel):
@@ -99,6 +116,22 @@ class Conversation(_Input):
     @classmethod
     def _as_text(cls, value: object) -> object:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _mend_lone_surrogates(self) -> Conversation:
+        """Strings from the Python API get what the file readers do (`mend_surrogates`); one look
+        over all of them at once, as most conversations have none."""
+        strings = [self.id, self.user or "", self.platform or "", *(p.id + (p.name or "") for p in self.participants),
+                   *(m.text + (m.sender or "") for m in self.messages)]  # type: ignore[operator]
+        joined = "".join(strings)
+        if joined.isascii() or _LONE_SURROGATE.search(joined) is None:
+            return self
+        for model in (self, *self.participants, *self.messages):
+            for name in ("id", "user", "platform", "name", "text", "sender"):
+                value = getattr(model, name, None)
+                if isinstance(value, str):
+                    object.__setattr__(model, name, mend_surrogates(value))
+        return self
 
     @model_validator(mode="after")
     def _derive_participants(self) -> Conversation:

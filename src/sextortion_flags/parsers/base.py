@@ -17,6 +17,8 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
+from sextortion_flags.models import mend_surrogates
+
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 """Exports larger than this are refused with a clear error (a documented cap)."""
 MAX_CSV_FIELD_CHARS = 64 * 1024 * 1024
@@ -67,22 +69,11 @@ def load_json(text: str) -> Any:
     except ValueError:
         long = _LONG_NUMBER.search(text)
         raise json.JSONDecodeError("number too long to read", text, long.start() if long else 0) from None
-    return _mend(data) if _SURROGATE_ESCAPE.search(text) else data
+    return mend_surrogates(data) if _SURROGATE_ESCAPE.search(text) else data
 
 
 _LONG_NUMBER = re.compile(r"\d{4301,}")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _mend(value: Any) -> Any:
-    if isinstance(value, str):
-        return _SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_mend(v) for v in value]
-    if isinstance(value, dict):
-        return {_mend(k): _mend(v) for k, v in value.items()}
-    return value
 
 
 def safe_id(value: str) -> str:
