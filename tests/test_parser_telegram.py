@@ -175,6 +175,13 @@ def test_unreadable_json_names_file_and_line(tmp_path: Path) -> None:
     assert info.value.where is not None and info.value.where.startswith(f"{path}:")
 
 
+def test_deeply_nested_json_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "result.json"
+    path.write_text('{"name": "x", "messages": [' + "[" * 100_000 + "]" * 100_000 + "]}", encoding="utf-8")
+    with pytest.raises(InputError, match="nested too deeply"):
+        parse(path)
+
+
 @pytest.mark.parametrize("section", ["chats", "left_chats"])
 def test_an_account_export_whose_chat_list_is_not_a_list_is_an_error_not_silence(tmp_path: Path, section: str) -> None:
     path = tmp_path / "result.json"

@@ -304,7 +304,9 @@ class TelegramJsonParser(ChatParser):
         text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
         try:
             data = load_json(text)
-        except (ValueError, RecursionError) as exc:
+        except RecursionError:
+            raise InputError("JSON nested too deeply", where=f"{where}:0") from None
+        except ValueError as exc:
             raise InputError("not valid JSON (Telegram result.json expected)",
                              where=f"{where}:{getattr(exc, 'lineno', 1)}") from None
         if not isinstance(data, dict):
