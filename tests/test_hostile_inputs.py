@@ -593,3 +593,33 @@ def test_lone_surrogates_from_the_python_api_become_replacement_characters(share
                 assert mended[evidence.start:evidence.end] == evidence.quote
     assert any(flag.evidence and "\ufffd" in (flag.explanation or "") + "".join(e.quote or "" for e in flag.evidence)
                for flag in report.flags)  # the mended name or quote is in the report
+
+
+def test_file_names_that_are_not_utf8_never_stop_scan_or_pack(tmp_path, monkeypatch, capfd, shared_analyzer):
+    """A name in Latin-1 (read by Python as lone surrogates) used to make the error line, the CSV row
+    or the pack's member name unwritable: scan stopped with an internal error and lost what followed."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    conversation = {"id": "c1", "messages": [{"sender": "a", "text": "hello, add me on whatsapp"}]}
+    good = Path(os.fsdecode(os.fsencode(folder) + b"/caf\xe9.jsonl"))
+    good.write_text(json.dumps(conversation) + "\n", encoding="utf-8")
+    Path(os.fsdecode(os.fsencode(folder) + b"/bad\xe9.jsonl")).write_text("{not json\n", encoding="utf-8")
+    Path(os.fsdecode(os.fsencode(folder) + b"/zz\xff.jsonl")).write_text(
+        json.dumps(dict(conversation, id="c3")) + "\n", encoding="utf-8")
+    out, table, page = tmp_path / "r.jsonl", tmp_path / "r.csv", tmp_path / "r.html"
+    code = _scan_in_process([folder], out, monkeypatch, shared_analyzer, "--csv", str(table), "--html", str(page))
+    stderr = capfd.readouterr().err
+    assert code == 1 and "internal error" not in stderr
+    reports, errors = _check_lines(_lines(out), folder)
+    assert sorted(r["id"] for r in reports) == ["c1", "c3"]  # nothing after the bad name was lost
+    assert len(errors) == 1 and "bad\ufffd.jsonl:1" in errors[0]["error"]["message"]
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert {row["source_file"].rsplit("/", 1)[-1] for row in rows if row["id"]} == {"caf\ufffd.jsonl", "zz\ufffd.jsonl"}
+    assert page.stat().st_size > 0
+
+    pack = tmp_path / "case.zip"
+    assert cli.main(["pack", str(good), "-o", str(pack)]) == 0
+    import zipfile
+
+    with zipfile.ZipFile(pack) as archive:
+        assert "original/caf_.jsonl" in archive.namelist()

@@ -246,6 +246,13 @@ class ErrorInfo(_Output):
     type: str
     message: str
 
+    @field_validator("message", mode="after")
+    @classmethod
+    def _writable(cls, value: str) -> str:
+        """A file name that is not UTF-8 (read by Python as lone surrogates) must not make the
+        error line itself unwritable."""
+        return mend_surrogates(value)
+
 
 class ErrorReport(_Output):
     """The line a batch writes for an input that could not be analysed."""

@@ -21,7 +21,7 @@ from sextortion_flags.errors import SextortionFlagsError
 
 MANIFEST_NAME = "MANIFEST.sha256"
 _CHUNK = 1024 * 1024
-_UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f\\]")
+_UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f\\\ud800-\udfff]")  # surrogates: a file name that is not UTF-8
 """Characters sha256sum would escape in a manifest line (and that have no place in a zip name)."""
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sextortion_flags.errors import InputError, UsageError
-from sextortion_flags.models import ErrorInfo, ErrorReport
+from sextortion_flags.models import ErrorInfo, ErrorReport, mend_surrogates
 from sextortion_flags.parsers.archive import is_zip, is_zip_file, no_export_error
 from sextortion_flags.parsers.base import MAX_EXPORT_BYTES, ChatParser, ParseOptions
 
@@ -117,7 +117,7 @@ def parse_file(path: Path, fmt: str = "auto", options: ParseOptions | None = Non
             raise InputError(f"larger than {MAX_EXPORT_BYTES} bytes", where=str(path))
         for item in _PARSERS[name]().parse(path, options):
             if isinstance(item, dict):
-                item.setdefault("_source", str(path))
+                item.setdefault("_source", mend_surrogates(str(path)))  # a name that is not UTF-8 stays writable
             yield item
     except InputError as exc:
         yield ErrorReport(error=ErrorInfo(type="InputError", message=str(exc)))
