@@ -179,3 +179,22 @@ def test_a_hostile_profiles_side_car_is_a_usage_error(kind, tmp_path):
                             capture_output=True, text=True, env=ENV, timeout=120)
     assert result.returncode == 2 and f"--profiles {profiles}" in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_scan_reads_canonical_jsonl_from_standard_input(tmp_path):
+    """`zcat chats.jsonl.gz | sextortion-flags scan -`: streamed like a file, bad lines named <stdin>:N,
+    and alongside file inputs in order."""
+    examples = EXAMPLES.read_text(encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("scan", "-", str(EXAMPLES), "-o", str(out), stdin=examples + "{not json\n")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    reports = read_reports(out)
+    ids = [json.loads(line)["id"] for line in examples.splitlines() if line.strip()]
+    assert [r.get("id") for r in reports] == [*ids, None, *ids]
+    assert reports[len(ids)]["error"]["message"].startswith(f"<stdin>:{len(ids) + 1}: malformed JSON")
+    conversations = [json.loads(line) for line in examples.splitlines() if line.strip()]
+    for report, conversation in zip(reports[:len(ids)], conversations, strict=True):  # same reports as from a file
+        assert_contract(report, conversation)
+    assert reports[:len(ids)] == reports[len(ids) + 1:]
+    refused = run("scan", "-", "--format", "whatsapp", stdin="")
+    assert refused.returncode == 2 and "needs a file" in refused.stderr

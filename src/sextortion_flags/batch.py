@@ -60,38 +60,42 @@ def read_jsonl(path: Path | str, *, label: str | None = None) -> Iterator[dict[s
     A line that is not valid UTF-8 JSON object yields an ErrorReport naming the file and line. A
     UTF-8 BOM is dropped at the start of any line (files joined with `cat` each bring theirs).
     """
-    name = label or str(path)
     with open(path, "rb") as fh:
-        for number, raw in enumerate(_lines(fh), 1):
-            where = f"{name}:{number}"
-            if len(raw) > MAX_LINE_BYTES:
-                yield _error(where, "InputError", f"line longer than {MAX_LINE_BYTES} bytes")
-                continue
-            if raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            if not raw.strip():
-                continue
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield _error(where, "EncodingError", f"not UTF-8 (invalid byte at column {exc.start + 1})")
-                continue
-            if "\x00" in text:
-                yield _error(where, "InputError", "contains NUL bytes (binary data?)")
-                continue
-            if not _depth_ok(text):
-                yield _error(where, "InputError", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-                continue
-            try:
-                item = load_json(text)
-            except json.JSONDecodeError as exc:
-                yield _error(where, "JSONDecodeError", f"malformed JSON ({exc.msg} at column {exc.colno})")
-                continue
-            except RecursionError:
-                yield _error(where, "InputError", "JSON nested too deeply")
-                continue
-            if not isinstance(item, dict):
-                yield _error(where, "InputError", f"expected a JSON object, got {type(item).__name__}")
-                continue
-            item.setdefault("_where", where)
-            yield item
+        yield from read_jsonl_stream(fh, label or str(path))
+
+
+def read_jsonl_stream(fh: BinaryIO, name: str) -> Iterator[dict[str, Any] | ErrorReport]:
+    """`read_jsonl` over an open binary stream (standard input): errors are placed as `name:line`."""
+    for number, raw in enumerate(_lines(fh), 1):
+        where = f"{name}:{number}"
+        if len(raw) > MAX_LINE_BYTES:
+            yield _error(where, "InputError", f"line longer than {MAX_LINE_BYTES} bytes")
+            continue
+        if raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield _error(where, "EncodingError", f"not UTF-8 (invalid byte at column {exc.start + 1})")
+            continue
+        if "\x00" in text:
+            yield _error(where, "InputError", "contains NUL bytes (binary data?)")
+            continue
+        if not _depth_ok(text):
+            yield _error(where, "InputError", f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+            continue
+        try:
+            item = load_json(text)
+        except json.JSONDecodeError as exc:
+            yield _error(where, "JSONDecodeError", f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield _error(where, "InputError", "JSON nested too deeply")
+            continue
+        if not isinstance(item, dict):
+            yield _error(where, "InputError", f"expected a JSON object, got {type(item).__name__}")
+            continue
+        item.setdefault("_where", where)
+        yield item

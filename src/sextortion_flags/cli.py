@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     scan = sub.add_parser("scan", help="score conversations and write a report JSONL")
-    scan.add_argument("inputs", nargs="+", metavar="INPUT", help="canonical JSONL files or directories")
+    scan.add_argument("inputs", nargs="+", metavar="INPUT",
+                      help="chat exports, canonical JSONL files or folders; - for canonical JSONL on standard input")
     scan.add_argument("-o", "--output", help="report JSONL (default: stdout)")
     _add_reading_options(scan)
     scan.add_argument("--jobs", type=int, default=-1, help="worker processes (default -1: all cores)")
@@ -215,6 +216,21 @@ def _refuse_overwriting_inputs(args: argparse.Namespace) -> None:
             raise UsageError(f"{out} is also an input: writing there would destroy it; choose another output")
 
 
+STDIN = "-"
+
+
+def _stdin(fmt: str) -> Iterator[dict[str, Any] | ErrorReport]:
+    """Canonical JSONL from standard input (`zcat chats.jsonl.gz | sextortion-flags scan -`),
+    streamed like a file; exports need a file (their format is told from the file itself)."""
+    from sextortion_flags.batch import read_jsonl_stream
+
+    if fmt not in ("auto", "jsonl"):
+        raise UsageError(f"standard input is read as canonical JSONL; --format {fmt} needs a file")
+    if sys.stdin is None:
+        raise UsageError("standard input is closed; give a file")
+    yield from read_jsonl_stream(sys.stdin.buffer, "<stdin>")
+
+
 def iter_conversations(args: argparse.Namespace) -> Iterator[dict[str, Any] | ErrorReport]:
     """Every conversation of every input, in order; unreadable inputs become error records. The
     command's own outputs are skipped when a folder walk meets them (an earlier run's, or this one's)."""
@@ -227,7 +243,7 @@ def iter_conversations(args: argparse.Namespace) -> Iterator[dict[str, Any] | Er
         if any(_same_file(path, out) for out in outputs):
             log.info("%s skipped: it is an output of this command", path)
             continue
-        for item in parse_file(path, args.format, options):
+        for item in _stdin(args.format) if str(path) == STDIN else parse_file(path, args.format, options):
             if isinstance(item, dict):
                 item.setdefault("_source", mend_surrogates(str(path)))
                 apply_side_info(item, profiles, options.user)
