@@ -198,3 +198,5 @@ def test_scan_reads_canonical_jsonl_from_standard_input(tmp_path):
     assert reports[:len(ids)] == reports[len(ids) + 1:]
     refused = run("scan", "-", "--format", "whatsapp", stdin="")
     assert refused.returncode == 2 and "needs a file" in refused.stderr
+    refused = run("pack", "-", "-o", str(tmp_path / "case.zip"), stdin=examples)
+    assert refused.returncode == 2 and "standard input" in refused.stderr and not (tmp_path / "case.zip").exists()

@@ -374,6 +374,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
     """Evidence packs: never redacted (they are for the victim's own report), originals only read."""
     from sextortion_flags.pack import write_pack
 
+    if STDIN in args.inputs:
+        raise UsageError("pack needs the export files themselves (it keeps a copy of each), not standard input")
     result = write_pack([Path(name) for name in args.inputs], Path(args.output), analyzer=_analyzer(args),
                         options=_options(args), profiles=_profiles(args.profiles), language=args.explain_lang,
                         fmt=args.format, per_input=args.output.endswith(("/", os.sep)) or Path(args.output).is_dir())
