@@ -22,7 +22,7 @@ from typing import Any, TextIO
 from sextortion_flags._version import __version__
 from sextortion_flags.errors import SextortionFlagsError, UsageError
 from sextortion_flags.fusion import LEVEL_ORDER
-from sextortion_flags.models import ErrorReport, Report, mend_surrogates
+from sextortion_flags.models import ErrorReport, Report
 
 log = logging.getLogger("sextortion_flags")
 
@@ -245,7 +245,7 @@ def iter_conversations(args: argparse.Namespace) -> Iterator[dict[str, Any] | Er
             continue
         for item in _stdin(args.format) if str(path) == STDIN else parse_file(path, args.format, options):
             if isinstance(item, dict):
-                item.setdefault("_source", mend_surrogates(str(path)))
+                item.setdefault("_source", str(path))  # standard input; parse_file sets it for files
                 apply_side_info(item, profiles, options.user)
             yield item
 

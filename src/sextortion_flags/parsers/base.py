@@ -17,8 +17,6 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sextortion_flags.models import mend_surrogates
-
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 """Exports larger than this are refused with a clear error (a documented cap)."""
 MAX_CSV_FIELD_CHARS = 64 * 1024 * 1024
@@ -59,21 +57,19 @@ class ChatParser(ABC):
 
 
 def load_json(text: str) -> Any:
-    """json.loads, with lone surrogates ("\\ud800" escapes: a pair cut in half by an exporter) turned into
-    U+FFFD, one character for one so offsets hold: no UTF-8 report, CSV or HTML page could hold them.
-    An integer int() refuses (over 4,300 digits) is a JSONDecodeError like any other bad JSON."""
+    """json.loads, where an integer int() refuses (over 4,300 digits) is a JSONDecodeError like any
+    other bad JSON. Lone surrogates ("\\ud800" escapes) are left to the models, which mend every
+    conversation's strings however they arrive (`models.mend_surrogates`)."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError:
         raise
     except ValueError:
         long = _LONG_NUMBER.search(text)
         raise json.JSONDecodeError("number too long to read", text, long.start() if long else 0) from None
-    return mend_surrogates(data) if _SURROGATE_ESCAPE.search(text) else data
 
 
 _LONG_NUMBER = re.compile(r"\d{4301,}")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def safe_id(value: str) -> str:
