@@ -244,3 +244,29 @@ def test_csv_with_old_mac_line_ends_is_recognised(tmp_path: Path) -> None:
     assert registry.detect_format(path) == "csv"
     (got,) = GenericCsvParser().parse(path, ParseOptions())
     assert [(m["sender"], m["text"]) for m in got["messages"]] == [("Sam", "hello"), ("Alex", "send the photo on whatsapp")]
+
+
+def test_csv_unclosed_quote_keeps_the_rows_before_and_names_its_line(tmp_path: Path) -> None:
+    """A quote never closed used to turn every later row into one message, silently: now the rows
+    before it are scored and an error names the row where it opened."""
+    path = write(tmp_path, "chat.csv", 'sender,text\nSam,hello\nAlex,"oops\nSam,ok\nAlex,send the photo\n')
+    got = list(registry.parse_file(path))
+    assert [m["text"] for m in got[0]["messages"]] == ["hello"]
+    assert got[1].error.type == "InputError"
+    assert got[1].error.message.startswith(f"{path}:3: a quoted field opened here is never closed")
+    assert "oops" not in got[1].error.message and "photo" not in got[1].error.message
+
+
+@pytest.mark.parametrize("body", ['Sam,"two\nlines"\nAlex,bye\n', 'Sam,hi\nAlex,"two\nlines"\n', 'Sam,"two\nlines"'])
+def test_csv_closed_multiline_fields_are_read(tmp_path: Path, body: str) -> None:
+    (got,) = parse(write(tmp_path, "chat.csv", "sender,text\n" + body))
+    assert "two\nlines" in [m["text"] for m in got["messages"]]
+
+
+def test_csv_with_a_stray_nul_is_read(tmp_path: Path) -> None:
+    """A NUL byte inside a cell made the whole file "not a recognised chat export"."""
+    path = write(tmp_path, "chat.csv", b"timestamp,sender,text\n2025-01-01T10:00:00Z,Sam,hel\x00lo\n"
+                                       b"2025-01-01T10:01:00Z,Alex,add me on whatsapp\n")
+    assert registry.detect_format(path) == "csv"
+    (got,) = parse(path)
+    assert [m["text"] for m in got["messages"]] == ["hel\x00lo", "add me on whatsapp"]

@@ -248,6 +248,18 @@ def _csv_header(text: str, aliases: dict[str, list[str]]) -> tuple[str, list[str
     return best[2], best[3]
 
 
+def _unclosed_quote(text: str, line: int, delimiter: str) -> bool:
+    """Whether the CSV row starting on `line` (1-based) is cut by the end of the file inside a quoted
+    field: a strict reader says "unexpected end of data" only then (a lenient one keeps the rest of
+    the file as that field)."""
+    rest = "".join(io.StringIO(text, newline="").readlines()[line - 1:])
+    try:
+        next(csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter, strict=True), None)
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
 @register
 class GenericCsvParser(ChatParser):
     name = "csv"
@@ -262,8 +274,8 @@ class GenericCsvParser(ChatParser):
             except UnicodeDecodeError:
                 return 0.0
         text = head.decode("utf-8-sig", errors="replace")
-        if "\x00" in text or text.lstrip().startswith(("{", "[", "<")):
-            return 0.0
+        if text.count("\x00") > len(text) // 3 or text.lstrip().startswith(("{", "[", "<")):
+            return 0.0  # UTF-16/32 without a BOM (every other byte NUL), JSON or markup; a stray NUL is text
         _, header = _csv_header(text, cls.COLUMN_ALIASES)
         roles = _roles(header, cls.COLUMN_ALIASES)
         if "sender" not in roles or "text" not in roles:
@@ -286,11 +298,18 @@ class GenericCsvParser(ChatParser):
         records = []
         try:
             next(reader, None)
+            row_start = last_start = reader.line_num + 1
             for row in reader:
                 if any(cell.strip() for cell in row):
                     records.append({role: row[i] for role, i in columns.items() if i < len(row)})
+                last_start, row_start = row_start, reader.line_num + 1
         except csv.Error as exc:
             raise InputError(f"malformed CSV ({exc})", where=f"{path}:{reader.line_num}") from None
+        if row_start - last_start > 1 and _unclosed_quote(text, last_start, delimiter):
+            # the last row ran to the end of the file: every row after its quote became one message
+            yield from _conversations(path, records[:-1], options)
+            raise InputError("a quoted field opened here is never closed, so this row and every row after it "
+                             "were not read; close the quote and retry", where=f"{path}:{last_start}")
         yield from _conversations(path, records, options)
 
 
