@@ -23,7 +23,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import Any
 
@@ -118,15 +118,23 @@ def _char_ngram_ids(block: _Block, word: str) -> bytes:
     for those not in the vocabulary, packed as int32: a batch's words are joined in C and read by
     numpy without a Python int per id."""
     padded = f" {word} "
-    size = len(padded)
-    low, high = block.ngram_range
-    grams = []
+    grams = map(padded.__getitem__, _gram_slices(len(padded), block.ngram_range))
+    return array.array("i", map(block.char_vocabulary.get, grams, itertools.repeat(-1))).tobytes()
+
+
+@lru_cache(maxsize=1024)
+def _gram_slices(size: int, ngram_range: tuple[int, int]) -> tuple[slice, ...]:
+    """Where the char_wb n-grams of a padded word of `size` characters lie, in scikit-learn's order:
+    every n-gram for each n in turn, and a word no longer than n counts once, whole, for the first
+    such n (and no longer n). The same for every word of that size, so cutting one word is a `map`."""
+    low, high = ngram_range
+    slices = []
     for n in range(low, high + 1):
         if size <= n:  # a short word counts once
-            grams.append(padded)
+            slices.append(slice(0, size))
             break
-        grams += [padded[start:start + n] for start in range(size - n + 1)]
-    return array.array("i", map(block.char_vocabulary.get, grams, itertools.repeat(-1))).tobytes()
+        slices += [slice(start, start + n) for start in range(size - n + 1)]
+    return tuple(slices)
 
 
 _ID = np.dtype(np.intc)  # what array("i") packs: a C int, native byte order

@@ -165,6 +165,10 @@ class _TermTable:
         self._suffix: dict[str, set[int]] = defaultdict(set)
         self._prefix_lengths: list[int] = []
         self._suffix_lengths: list[int] = []
+        # every beginning of a prefix term and every ending of a suffix term: a word whose first
+        # (last) k letters are none of them can match no longer prefix (suffix) either
+        self._prefix_stems: set[str] = set()
+        self._suffix_stems: set[str] = set()
         self._cache = FillingCache(self._lookup, self._CACHE_LIMIT)
 
     def id_of(self, term: Term) -> int:
@@ -177,6 +181,10 @@ class _TermTable:
             if term.kind != "exact" and len(term.value) not in lengths:
                 lengths.append(len(term.value))
                 lengths.sort()
+            if term.kind == "prefix":
+                self._prefix_stems.update(term.value[:k] for k in range(1, len(term.value) + 1))
+            elif term.kind == "suffix":
+                self._suffix_stems.update(term.value[-k:] for k in range(1, len(term.value) + 1))
             self._cache.clear()
         return found
 
@@ -188,13 +196,15 @@ class _TermTable:
         ids = set(self._exact.get(word, ()))
         n = len(word)
         for length in self._prefix_lengths:
-            if length > n:
+            head = word[:length]
+            if length > n or head not in self._prefix_stems:
                 break
-            ids.update(self._prefix.get(word[:length], ()))
+            ids.update(self._prefix.get(head, ()))
         for length in self._suffix_lengths:
-            if length > n:
+            tail = word[-length:]
+            if length > n or tail not in self._suffix_stems:
                 break
-            ids.update(self._suffix.get(word[-length:], ()))
+            ids.update(self._suffix.get(tail, ()))
         # a tuple (most words: the shared empty one): tuples of ints leave the garbage collector's
         # lists, and the cache holds a word per distinct chat word
         return tuple(sorted(ids)) if ids else ()
