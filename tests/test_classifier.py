@@ -180,3 +180,28 @@ def test_fast_scorer_matches_scikit_learn_for_trigrams_and_unigram_only_blocks()
     got = scorer.transform(unseen)
     assert abs(got - expected).max() < 1e-9
     assert np.abs(scorer.predict_proba(got) - pipeline.predict_proba(unseen)).max() < 1e-9
+
+
+@pytest.mark.parametrize("ngram_range", [(2, 5), (1, 1), (1, 3), (3, 6), (5, 5)])
+def test_char_ngrams_of_a_word_are_scikit_learns(ngram_range) -> None:
+    """Each word's char_wb n-grams are cut through per-length slice tables: the same n-grams, with
+    repeats, as scikit-learn's own analyzer, short words (counted once, whole) included."""
+    import array
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from sextortion_flags.classifier.linear import _char_ngram_ids
+
+    words = ["a", "ab", "abc", "abcd", "whatsapp", "aaaa", "été", "واتساب", "x" * 40]
+    cut = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False).build_analyzer()
+    grams = sorted({g for word in words for g in cut(word)})
+    vocabulary = {g: i for i, g in enumerate(grams[::2])}  # half the n-grams known, half not
+
+    class Block:
+        pass
+
+    block = Block()
+    block.ngram_range, block.char_vocabulary = ngram_range, vocabulary
+    for word in words:
+        got = array.array("i", _char_ngram_ids(block, word)).tolist()
+        assert sorted(got) == sorted(vocabulary.get(g, -1) for g in cut(word)), word

@@ -81,3 +81,33 @@ def test_word_frequencies_are_normalized_words_with_counts():
     assert table["de"] > table.get("whatsapp", 0) > 0  # a function word is more frequent than an app
     sample = sorted(table)[::97]
     assert all(WORD.fullmatch(word) and normalize(word).text == word for word in sample)
+
+
+def test_term_lookup_finds_every_prefix_and_suffix_term_a_word_satisfies() -> None:
+    """A word's term ids are looked up with an early stop (no term starts with these letters):
+    checked against testing every term of every packaged rule, on words that end or begin each
+    prefix and suffix term and on words that share only their first or last letters with one."""
+    import random
+
+    from sextortion_flags.rules.engine import RuleEngine
+    from sextortion_flags.rules.patterns import Term
+
+    matcher = RuleEngine()._rules.matcher
+    table = matcher._terms
+    terms = list(table.ids.items())
+    prefixes = [t.value for t, _ in terms if t.kind == "prefix"]
+    suffixes = [t.value for t, _ in terms if t.kind == "suffix"]
+    assert prefixes and suffixes
+    rng = random.Random(7)
+    words = [p + rng.choice(["", "a", "ing", "xyz"]) for p in prefixes] + [rng.choice(["", "x", "re"]) + s for s in suffixes]
+    words += [p[:-1] + "q" for p in prefixes if len(p) > 2] + ["q" + s[1:] for s in suffixes if len(s) > 2]
+
+    def satisfies(term: Term, word: str) -> bool:
+        if term.kind == "prefix":
+            return word.startswith(term.value)
+        if term.kind == "suffix":
+            return word.endswith(term.value)
+        return word == term.value
+
+    for word in words:
+        assert table._lookup(word) == tuple(sorted(i for t, i in terms if satisfies(t, word))), word
