@@ -67,8 +67,8 @@ class _Block:
             self.char_ids = FillingCache(partial(_char_ngram_ids, self), CHAR_CACHE_LIMIT)
 
     def ids_of(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Feature ids (offset included, -1 when not in the vocabulary) of every n-gram occurrence in
-        `texts`, and the index of the text each occurrence is in."""
+        """Feature ids (offset included, -1 when not in the vocabulary, or left out for char n-grams)
+        of every n-gram occurrence in `texts`, and the index of the text each occurrence is in."""
         if self.char_ids is not None:  # scikit-learn's char_wb: whitespace-split words
             words = list(map(str.split, texts))
             packed = list(map(self.char_ids.__getitem__, itertools.chain.from_iterable(words)))
@@ -114,12 +114,16 @@ CHAR_CACHE_LIMIT = 200_000
 
 
 def _char_ngram_ids(block: _Block, word: str) -> bytes:
-    """Feature ids of one word's char_wb n-grams, with repeats (scikit-learn's _char_wb_ngrams), -1
-    for those not in the vocabulary, packed as int32: a batch's words are joined in C and read by
-    numpy without a Python int per id."""
+    """Feature ids of one word's char_wb n-grams that are in the vocabulary, with repeats (scikit-learn's
+    _char_wb_ngrams), packed as int32: a batch's words are joined in C and read by numpy without a
+    Python int per id."""
     padded = f" {word} "
     grams = map(padded.__getitem__, _gram_slices(len(padded), block.ngram_range))
-    return array.array("i", map(block.char_vocabulary.get, grams, itertools.repeat(-1))).tobytes()
+    return array.array("i", filter(_UNKNOWN.__ne__, map(block.char_vocabulary.get, grams, _UNKNOWNS))).tobytes()
+
+
+_UNKNOWN = -1
+_UNKNOWNS = itertools.repeat(_UNKNOWN)
 
 
 @lru_cache(maxsize=1024)
