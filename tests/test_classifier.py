@@ -192,7 +192,7 @@ def test_char_ngrams_of_a_word_are_scikit_learns(ngram_range) -> None:
 
     from sextortion_flags.classifier.linear import _char_ngram_ids
 
-    words = ["a", "ab", "abc", "abcd", "whatsapp", "aaaa", "été", "واتساب", "x" * 40]
+    words = ["a", "ab", "abc", "abcd", "whatsapp", "aaaa", "été", "واتساب", "x" * 40, "y" * 100]
     cut = CountVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False).build_analyzer()
     grams = sorted({g for word in words for g in cut(word)})
     vocabulary = {g: i for i, g in enumerate(grams[::2])}  # half the n-grams known, half not

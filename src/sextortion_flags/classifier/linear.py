@@ -118,7 +118,9 @@ def _char_ngram_ids(block: _Block, word: str) -> bytes:
     _char_wb_ngrams), packed as int32: a batch's words are joined in C and read by numpy without a
     Python int per id."""
     padded = f" {word} "
-    grams = map(padded.__getitem__, _gram_slices(len(padded), block.ngram_range))
+    size = len(padded)
+    slices = _gram_slices(size, block.ngram_range) if size <= _SLICED_SIZES else _slices(size, block.ngram_range)
+    grams = map(padded.__getitem__, slices)
     return array.array("i", filter(_UNKNOWN.__ne__, map(block.char_vocabulary.get, grams, _UNKNOWNS))).tobytes()
 
 
@@ -126,8 +128,10 @@ _UNKNOWN = -1
 _UNKNOWNS = itertools.repeat(_UNKNOWN)
 
 
-@lru_cache(maxsize=1024)
-def _gram_slices(size: int, ngram_range: tuple[int, int]) -> tuple[slice, ...]:
+_SLICED_SIZES = 64  # padded words up to this size keep their slice table (longer ones are rare)
+
+
+def _slices(size: int, ngram_range: tuple[int, int]) -> tuple[slice, ...]:
     """Where the char_wb n-grams of a padded word of `size` characters lie, in scikit-learn's order:
     every n-gram for each n in turn, and a word no longer than n counts once, whole, for the first
     such n (and no longer n). The same for every word of that size, so cutting one word is a `map`."""
@@ -139,6 +143,9 @@ def _gram_slices(size: int, ngram_range: tuple[int, int]) -> tuple[slice, ...]:
             break
         slices += [slice(start, start + n) for start in range(size - n + 1)]
     return tuple(slices)
+
+
+_gram_slices = lru_cache(maxsize=256)(_slices)  # bounded: sizes up to _SLICED_SIZES only
 
 
 _ID = np.dtype(np.intc)  # what array("i") packs: a C int, native byte order
