@@ -351,7 +351,8 @@ class Analyzer:
 
     def analyze_many(self, conversations: Iterable[Any], n_jobs: int | None = 1,
                      chunksize: int = 32) -> Iterator[Report | ErrorReport]:
-        """Reports in input order. n_jobs: worker processes (None or -1: all cores).
+        """Reports in input order. n_jobs: worker processes (None or -1: all cores; never more than
+        the cores, so a huge n_jobs cannot fork the machine to a halt).
 
         Items may be Conversation objects, dicts, or ErrorReport records from a reader (passed
         through in place, so a batch keeps its order and loses nothing). Conversations are
@@ -359,12 +360,14 @@ class Analyzer:
         classifier scores a chunk's messages in one batch; bigger chunks amortize its numpy work).
         """
         try:
-            jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
+            cores = os.cpu_count() or 1
+            jobs = cores if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
             size = max(int(chunksize), 1)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise UsageError(f"n_jobs and chunksize must be integers, got {n_jobs!r} and {chunksize!r}") from None
         if jobs < 1:
             raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
+        jobs = min(jobs, cores)
         _freeze_long_lived()
         chunks = _chunks(conversations, size)
         if jobs == 1:

@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="chat exports, canonical JSONL files or folders; - for canonical JSONL on standard input")
     scan.add_argument("-o", "--output", help="report JSONL (default: stdout)")
     _add_reading_options(scan)
-    scan.add_argument("--jobs", type=int, default=-1, help="worker processes (default -1: all cores)")
+    scan.add_argument("--jobs", type=int, default=-1,
+                      help="worker processes (default -1: all cores; never more than the cores)")
     scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
                       help="write only conversations at or above this risk level (errors are always written)")
     scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
