@@ -316,21 +316,32 @@ def _say_failed(failed: int, where: str) -> None:
               file=sys.stderr)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    from sextortion_flags.redact import redact_report
+def _redacted(result: Report | ErrorReport, conversation: Any, source: str | None,
+              language: str | None) -> tuple[Report | ErrorReport, Any, str | None]:
+    """--redact: the report or error line, the conversation shown in the HTML page and the source
+    file name, each with its phone numbers, e-mails, IBANs, cards and wallets masked alike."""
+    from sextortion_flags.redact import redact_conversation, redact_error, redact_report, redact_text
 
+    source = None if source is None else redact_text(source)
+    if isinstance(result, ErrorReport):
+        return redact_error(result), None, source
+    masked = None if conversation is None else redact_conversation(conversation)
+    return redact_report(result, language, conversation), masked, source
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
     _refuse_overwriting_inputs(args)
     analyzer = _analyzer(args)
     html = _html_writer(args.html, args.explain_lang)
     min_rank = LEVEL_ORDER.index(args.min_level)
     items = iter_conversations(args)
     sources: dict[int, str | None] = {}
-    kept: dict[int, dict[str, Any]] = {}  # for the HTML page: each input until its report is back
+    kept: dict[int, dict[str, Any]] = {}  # for the HTML page and --redact: each input until its report is back
 
     def tagged() -> Iterator[Any]:
         for n, item in enumerate(items):
             sources[n] = item.pop("_source", None) if isinstance(item, dict) else None
-            if html is not None and isinstance(item, dict):
+            if (html is not None or args.redact) and isinstance(item, dict):
                 kept[n] = item
             yield item
 
@@ -345,19 +356,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
         for n, result in enumerate(analyzer.analyze_many(tagged(), n_jobs=args.jobs)):
             source = sources.pop(n, None)
             item = kept.pop(n, None)
+            shown = isinstance(result, Report) and LEVEL_ORDER.index(result.risk_level) >= min_rank
+            conversation = _conversation_or_none(item) if shown else None
+            if args.redact:
+                result, conversation, source = _redacted(result, conversation, source, args.explain_lang)
             if isinstance(result, ErrorReport):
                 failed += 1
                 log.warning("input failed: %s", result.error.type)
                 out.write(result.model_dump_json(exclude_none=True) + "\n")
                 if html is not None:
                     html.add_skipped()
-            elif LEVEL_ORDER.index(result.risk_level) >= min_rank:
-                if args.redact:
-                    result = redact_report(result, args.explain_lang)
+            elif shown:
                 out.write(result.model_dump_json() + "\n")
                 written += 1
                 if html is not None:
-                    html.add(_conversation_or_none(item), result)
+                    html.add(conversation, result)
             if writer is not None:
                 writer.writerow(_csv_row(result, source))
             if bar is not None:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from sextortion_flags import i18n
 from sextortion_flags.identifiers.checksums import iban_checksum_ok
-from sextortion_flags.models import Report
+from sextortion_flags.models import Conversation, ErrorReport, Report
 
 MASK = "•"
 KEEP = 2
@@ -114,25 +115,75 @@ def redact_text(text: str) -> str:
     return "".join(out)
 
 
-def redact_report(report: Report, language: str | None = None) -> Report:
-    """A copy of `report` with quotes, explanations, summary, notes and identifiers masked.
+def _redact_optional(text: str | None) -> str | None:
+    return None if text is None else redact_text(text)
+
+
+def _quote_redactor(conversation: Conversation | None) -> Callable[[dict[str, Any]], str | None]:
+    """Masks an evidence quote. With the conversation, the quote is cut from its masked message, so a
+    value the quote only partly holds ("… 3456 7890 189 or I publish") is masked too: on its own the
+    quote's piece of it may no longer look like a phone or an IBAN."""
+    texts = [m.text or "" for m in conversation.messages] if conversation is not None else []
+    masked: dict[int, str] = {}
+
+    def redact_quote(evidence: dict[str, Any]) -> str | None:
+        quote, index, start, end = evidence["quote"], evidence["message_index"], evidence["start"], evidence["end"]
+        if quote is None:
+            return None
+        if index < len(texts) and start is not None and end is not None and texts[index][start:end] == quote:
+            if index not in masked:
+                masked[index] = redact_text(texts[index])
+            return masked[index][start:end]
+        return redact_text(quote)
+
+    return redact_quote
+
+
+def redact_report(report: Report, language: str | None = None, conversation: Conversation | None = None) -> Report:
+    """A copy of `report` with its id, quotes, explanations, senders, summary, notes and identifiers
+    masked. Give the `conversation` when you have it: a quote that cuts a value short is then masked
+    as its message is (see `_quote_redactor`).
 
     A note (in `language`, else the report's language when a catalog exists, else English) says
     the quotes were redacted: they no longer equal `text[start:end]` of the chat, only in length.
     """
     data = report.model_dump()
+    data["id"] = redact_text(data["id"])  # an export's file name can be the other party's number
+    redact_quote = _quote_redactor(conversation)
     for flag in data["flags"]:
         flag["explanation"] = redact_text(flag["explanation"])
+        flag["sender"] = _redact_optional(flag["sender"])
         for evidence in flag["evidence"]:
-            if evidence["quote"] is not None:
-                evidence["quote"] = redact_text(evidence["quote"])
+            evidence["quote"] = redact_quote(evidence)
     for identifier in data["identifiers"]:
         identifier["value"] = redact_text(identifier["value"]) if find_sensitive(identifier["value"]) \
             else mask(identifier["value"])
+        identifier["sender"] = _redact_optional(identifier["sender"])
     data["summary"] = redact_text(data["summary"])
     lang = i18n.pick(language or report.language)
     data["notes"] = [redact_text(note) for note in data["notes"]] + [i18n.text(lang, "redact.note")]
     return Report.model_validate(data)
 
 
-__all__ = ["MASK", "find_sensitive", "mask", "redact_text", "redact_report"]
+def redact_conversation(conversation: Conversation) -> Conversation:
+    """A copy of `conversation` (for the HTML page) with its id, participants, senders and texts
+    masked as `redact_report` masks them; texts keep their length, so evidence offsets still fit."""
+    return conversation.model_copy(update={
+        "id": redact_text(conversation.id),
+        "user": _redact_optional(conversation.user),
+        "participants": [p.model_copy(update={"id": redact_text(p.id), "name": _redact_optional(p.name)})
+                         for p in conversation.participants],
+        "messages": [m.model_copy(update={"sender": _redact_optional(m.sender), "text": _redact_optional(m.text)})
+                     for m in conversation.messages],
+    })
+
+
+def redact_error(error: ErrorReport) -> ErrorReport:
+    """A copy of an error line with its id and message masked (they name files, which can be numbers)."""
+    return error.model_copy(update={
+        "id": _redact_optional(error.id),
+        "error": error.error.model_copy(update={"message": redact_text(error.error.message)}),
+    })
+
+
+__all__ = ["MASK", "find_sensitive", "mask", "redact_conversation", "redact_error", "redact_report", "redact_text"]
