@@ -17,6 +17,9 @@ from sextortion_flags.redact import MASK, find_sensitive, mask, redact_report, r
     ("555-123-4567", "phone"),
     ("0033612345678", "phone"),
     ("jo.doe+x@example.com", "email"),
+    ("jo.doe at gmail dot com", "email"),
+    ("jo.doe arobase gmail point fr", "email"),
+    ("jo.doe (at) hotmail (dot) com", "email"),
     ("FR76 3000 6000 0112 3456 7890 189", "iban"),
     ("GB82WEST12345698765432", "iban"),
     ("4111 1111 1111 1111", "card"),
@@ -37,7 +40,7 @@ def test_each_kind_is_found_and_masked_keeping_two_characters_each_side(value, k
 @pytest.mark.parametrize("text", [
     "on 2025-01-15 at 10:30", "15/01/2025 21:40", "pay 1 500 dh", "200€ tonight", "$2,000 or else", "1.500.000",
     "3000 euros", "order 12345678", "4111 1111 1111 1112", "call me at 9", "version 1.2.3.4", "room 12-34",
-    "bc1 is not an address", "0x1234", "the year 1999 and 2024", "12:30:45", "+33",
+    "bc1 is not an address", "0x1234", "the year 1999 and 2024", "12:30:45", "+33", "meet me at home dot now",
 ])
 def test_dates_times_prices_and_invalid_numbers_are_not_masked(text):
     assert find_sensitive(text) == []

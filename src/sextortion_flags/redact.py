@@ -18,6 +18,7 @@ from typing import Any
 
 from sextortion_flags import i18n
 from sextortion_flags.identifiers.checksums import iban_checksum_ok
+from sextortion_flags.identifiers.patterns import EMAIL_OBFUSCATED, spelled_out_domain
 from sextortion_flags.models import Conversation, ErrorReport, Report
 
 MASK = "•"
@@ -65,12 +66,19 @@ def _phone_ok(value: str) -> bool:
     return (8 if international else 9) <= len(digits) <= 15
 
 
+def _spelled_email_ok(value: str) -> bool:
+    """"lina at gmail dot com", as the identifiers read it (a domain people use, not "home dot now")."""
+    match = EMAIL_OBFUSCATED.fullmatch(value)
+    return match is not None and spelled_out_domain(match) is not None
+
+
 def _btc_ok(value: str) -> bool:
     return value[:3].lower() == "bc1" or any(c.isdigit() for c in value[1:]) and any(c.isupper() for c in value)
 
 
 KINDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool]], ...] = (
     ("email", _EMAIL, lambda v: True),
+    ("email", EMAIL_OBFUSCATED, _spelled_email_ok),
     ("crypto_address", _ETH, lambda v: True),
     ("crypto_address", _BTC, _btc_ok),
     ("crypto_address", _TRON, lambda v: any(c.isdigit() for c in v)),
