@@ -37,6 +37,15 @@ def test_each_kind_is_found_and_masked_keeping_two_characters_each_side(value, k
     assert len(redacted) == len(text)
 
 
+@pytest.mark.parametrize("after", [" maintenant", " sinon tout le monde verra", " main", "ou"])
+def test_the_word_after_an_iban_is_not_masked_with_it(after):
+    """The 4-character groups of the IBAN pattern took "main", "tena", "nt" of the next word, so the
+    mask ate it and kept its last two letters instead of the IBAN's."""
+    value = "ES91 2100 0418 4502 0005 1332"
+    text = f"paie sur {value}{after}"
+    assert redact_text(text) == f"paie sur {mask(value)}{after}"
+
+
 @pytest.mark.parametrize("text", [
     "on 2025-01-15 at 10:30", "15/01/2025 21:40", "pay 1 500 dh", "200€ tonight", "$2,000 or else", "1.500.000",
     "3000 euros", "order 12345678", "4111 1111 1111 1112", "call me at 9", "version 1.2.3.4", "room 12-34",

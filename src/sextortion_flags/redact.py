@@ -32,6 +32,10 @@ _BTC = re.compile(r"(?<![A-Za-z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC
 _TRON = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\(?\d{1,4}\)?){3,10}(?![\w])")
+_WORD_AFTER_IBAN = re.compile(r" ?[A-Za-z]+$")
+"""The IBAN regex takes 4-letter groups (bank codes: "GB82 WEST …"), so it also swallows the word
+after an IBAN ("… 1332 maintenant"); a trailing run of letters is cut off (Seychelles' "…1497USD"
+keeps its currency visible, nothing else)."""
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 
 
@@ -96,6 +100,8 @@ def find_sensitive(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             start, end = m.span()
             value = m.group(0).rstrip(" .-")
+            if kind == "iban":
+                value = _WORD_AFTER_IBAN.sub("", value)
             end = start + len(value)
             if not valid(value) or any(s < end and start < e for s, e, _ in taken):
                 continue
