@@ -22,6 +22,7 @@ from sextortion_flags.redact import MASK, find_sensitive, mask, redact_report, r
     ("jo.doe (at) hotmail (dot) com", "email"),
     ("FR76 3000 6000 0112 3456 7890 189", "iban"),
     ("GB82WEST12345698765432", "iban"),
+    ("FR76-3000-6000-0112-3456-7890-189", "iban"),
     ("4111 1111 1111 1111", "card"),
     ("5500-0000-0000-0004", "card"),
     ("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "crypto_address"),

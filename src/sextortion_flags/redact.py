@@ -25,14 +25,15 @@ MASK = "•"
 KEEP = 2
 
 _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}(?![\w-])")
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,3})?(?![A-Za-z0-9])")
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]{4}){2,7}(?:[ -]?[A-Za-z0-9]{1,3})?"
+                   r"(?![A-Za-z0-9])")
 _ETH = re.compile(r"(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![A-Za-z0-9])")
 _BTC = re.compile(r"(?<![A-Za-z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC1)[ac-hj-np-zAC-HJ-NP-Z02-9]{11,71})"
                   r"(?![A-Za-z0-9])")
 _TRON = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\(?\d{1,4}\)?){3,10}(?![\w])")
-_WORD_AFTER_IBAN = re.compile(r" ?[A-Za-z]+$")
+_WORD_AFTER_IBAN = re.compile(r"[ -]?[A-Za-z]+$")
 """The IBAN regex takes 4-letter groups (bank codes: "GB82 WEST …"), so it also swallows the word
 after an IBAN ("… 1332 maintenant"); a trailing run of letters is cut off (Seychelles' "…1497USD"
 keeps its currency visible, nothing else)."""
@@ -51,7 +52,7 @@ def _luhn(digits: str) -> bool:
 
 def _iban_ok(value: str) -> bool:
     """A valid checksum, or (a quote may cut an IBAN short) the shape with ten digits or more."""
-    compact = value.replace(" ", "").upper()
+    compact = value.replace(" ", "").replace("-", "").upper()
     if not 15 <= len(compact) <= 34:
         return False
     return iban_checksum_ok(compact) or sum(c.isdigit() for c in compact) >= 10
