@@ -37,6 +37,28 @@ def test_scan_examples_writes_contract_valid_reports(tmp_path, example_conversat
     assert "Traceback" not in result.stderr
 
 
+def test_the_csv_summary_defuses_cells_a_spreadsheet_would_run_as_formulas(tmp_path, monkeypatch):
+    """A conversation id (a Telegram id is the other party's chat name) or a file name such as
+    `=HYPERLINK("http://…","click")` ran as a formula when the summary was opened in a spreadsheet."""
+    import csv
+
+    from sextortion_flags import cli
+
+    ids = ['=HYPERLINK("http://evil.invalid","open")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "c-1"]
+    path = tmp_path / "=1+1.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "messages": [{"sender": "a", "text": "hello"}]}) + "\n"
+                            for i in ids) + "{broken\n", encoding="utf-8")
+    out, summary = tmp_path / "r.jsonl", tmp_path / "s.csv"
+    monkeypatch.chdir(tmp_path)  # the file is named `=1+1.jsonl` in the table, as given
+    assert cli.main(["scan", path.name, "-o", str(out), "--csv", str(summary), "--jobs", "1", "--no-progress"]) == 1
+    assert [r.get("id") for r in read_reports(out)] == [*ids, None]  # the JSON keeps them as they are
+    rows = list(csv.reader(summary.open(encoding="utf-8", newline="")))[1:]
+    assert [row[0] for row in rows] == [*("'" + i for i in ids[:-1]), "c-1", ""]
+    assert {row[1] for row in rows[:-1]} == {"'=1+1.jsonl"}
+    assert rows[-1][6].startswith("'=1+1.jsonl:7")
+    assert [float(row[3]) for row in rows[:-1]] == [0.0] * len(ids)  # numbers untouched
+
+
 def test_scan_to_stdout_and_no_progress_bar_when_not_a_terminal():
     result = run("scan", str(EXAMPLES))
     assert result.returncode == 0

@@ -269,11 +269,24 @@ def _open_output(stack: ExitStack, name: str | None, newline: str = "\n") -> Tex
 CSV_COLUMNS = ("id", "source_file", "risk_level", "risk_score", "categories", "first_high_risk_message", "error")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula (`=HYPERLINK(...)`, `+cmd|...`)."""
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading `'` (OWASP's advice for
+    CSV injection): ids come from chats (a Telegram id is the other party's chat name) and file
+    names. Numbers are left alone; only the --csv table does this, never the JSON."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _csv_row(result: Report | ErrorReport, source: str | None) -> list[Any]:
     if isinstance(result, ErrorReport):
-        return [result.id or "", source or "", "", "", "", "", result.error.message]
-    return [result.id, source or "", result.risk_level, result.risk_score, ";".join(result.categories),
-            "" if result.first_high_risk_index is None else result.first_high_risk_index, ""]
+        row = [result.id or "", source or "", "", "", "", "", result.error.message]
+    else:
+        row = [result.id, source or "", result.risk_level, result.risk_score, ";".join(result.categories),
+               "" if result.first_high_risk_index is None else result.first_high_risk_index, ""]
+    return [spreadsheet_safe(cell) for cell in row]
 
 
 def _progress(total_hint: int | None, enabled: bool):  # noqa: ANN202
