@@ -233,6 +233,22 @@ def test_same_file_names_from_two_folders_do_not_collide(tmp_path, analyzer):
     assert files["original/fr_android-2.txt"] == second.read_bytes()
 
 
+def test_names_differing_only_in_case_do_not_collide_once_unzipped(tmp_path, analyzer):
+    """`a/chat.txt` and `b/Chat.txt` became `original/chat.txt` and `original/Chat.txt`, and in folder
+    mode `chat.zip` and `Chat.zip`: one file on Windows and macOS, so one original (or one whole pack)
+    overwrote the other there."""
+    first = copy_input(WHATSAPP, tmp_path / "a")
+    first = first.rename(first.with_name("chat.txt"))
+    second = copy_input(EXAMPLES, tmp_path / "b")
+    second = second.rename(second.with_name("Chat.txt"))
+    files = read_pack(write_pack([first, second], tmp_path / "case.zip", analyzer=analyzer).packs[0])
+    originals = sorted(n for n in files if n.startswith("original/"))
+    assert originals == ["original/Chat-2.txt", "original/chat.txt"]
+    assert files["original/Chat-2.txt"] == second.read_bytes()
+    packs = write_pack([first, second], tmp_path / "packs", analyzer=analyzer, per_input=True).packs
+    assert [p.name for p in packs] == ["chat.zip", "Chat-pack.zip"]
+
+
 # ---------------------------------------------------------------- per input, refusals, failures
 
 
