@@ -284,6 +284,33 @@ def test_refuses_to_write_over_or_inside_inputs(tmp_path, inputs, analyzer, wher
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == sorted(p.name for p in inputs)
 
 
+@pytest.mark.parametrize("per_input", [False, True])
+def test_a_pipe_as_destination_is_refused_not_replaced(tmp_path, inputs, analyzer, per_input):
+    """The finished pack was renamed over its destination: `-o /dev/null` run as root replaced the
+    null device itself with a zip (and a named pipe with a file)."""
+    import stat
+
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    pipe = folder / f"{inputs[0].stem}.zip" if per_input else folder / "case.zip"
+    os.mkfifo(pipe)
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_pack(inputs, folder if per_input else pipe, analyzer=analyzer, per_input=per_input)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert sorted(p.name for p in folder.iterdir()) == [pipe.name]  # no pack, no temporary file
+
+
+@pytest.mark.parametrize("output", ["-", ""])
+def test_cli_pack_to_standard_output_or_an_empty_name_is_a_usage_error(tmp_path, inputs, monkeypatch, output):
+    """`-o -` wrote a zip file named "-" and an empty -o (an unset variable) packed into the current folder."""
+    from sextortion_flags import cli
+
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert cli.main(["pack", str(inputs[0]), "-o", output]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
 def test_a_failure_leaves_no_half_pack(tmp_path, inputs, analyzer, monkeypatch):
     def broken(*_args, **_kwargs):
         raise OSError("disk full")

@@ -403,6 +403,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     if STDIN in args.inputs:
         raise UsageError("pack needs the export files themselves (it keeps a copy of each), not standard input")
+    if args.output in (STDIN, ""):  # `-o -` made a file named "-"; an empty -o packed into the current folder
+        raise UsageError("pack writes zip files, not to standard output: give -o case.zip or a folder/")
     result = write_pack([Path(name) for name in args.inputs], Path(args.output), analyzer=_analyzer(args),
                         options=_options(args), profiles=_profiles(args.profiles), language=args.explain_lang,
                         fmt=args.format, per_input=args.output.endswith(("/", os.sep)) or Path(args.output).is_dir())

@@ -61,6 +61,14 @@ def _refuse_unsafe(destination: Path, inputs: list[Path], files: list[Path]) -> 
         raise UsageError(f"{destination}: that is an input file; a pack never overwrites an original")
 
 
+def _refuse_special(target: Path) -> None:
+    """A pack is renamed over its destination: over /dev/null (as root) or a named pipe, that would
+    replace the device or the pipe itself with the zip."""
+    if target.exists() and not target.is_file() and not target.is_dir():
+        raise UsageError(f"{target}: not a regular file (a device or a pipe); a pack is a zip file, "
+                         "give -o a file name or a folder")
+
+
 def _empty_folder(given: Path, files: list[Path]) -> list[ErrorReport]:
     if files or not given.is_dir():
         return []
@@ -92,9 +100,11 @@ def plan(inputs: list[Path], output: Path, *, per_input: bool) -> list[Case]:
             seen.update(f.resolve() for f in fresh)
             case.files += _members(given, fresh, used)
             case.errors += _empty_folder(given, files)
-        return [case]
-    taken = {_path_key(f) for f in every_file}
-    cases = []
-    for given, files in walked:
-        cases.append(Case(_pack_name(given, output, taken), _members(given, files, set()), _empty_folder(given, files)))
+        cases = [case]
+    else:
+        taken = {_path_key(f) for f in every_file}
+        cases = [Case(_pack_name(given, output, taken), _members(given, files, set()), _empty_folder(given, files))
+                 for given, files in walked]
+    for case in cases:
+        _refuse_special(case.target)
     return cases
