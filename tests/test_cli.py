@@ -187,20 +187,28 @@ def test_bad_side_options_are_usage_errors(option, value):
     assert result.returncode == 2 and "error" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["deep", "pipe"])
+@pytest.mark.parametrize("kind", ["deep", "pipe", "followers", "created_at", "negative"])
 def test_a_hostile_profiles_side_car_is_a_usage_error(kind, tmp_path):
-    """A deeply nested side-car was an internal error (RecursionError); a named pipe blocked for ever."""
+    """A deeply nested side-car was an internal error (RecursionError); a named pipe blocked for ever;
+    a bad account field failed every conversation with that sender, as if the conversation were bad."""
     profiles = tmp_path / "profiles.json"
+    bad_fields = {"followers": {"followers": "zqxcanary"}, "created_at": {"created_at": "zqxcanary"},
+                  "negative": {"posts": -1}}
     if kind == "deep":
         profiles.write_text('{"a":' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
-    else:
+    elif kind == "pipe":
         os.mkfifo(profiles)
+    else:
+        profiles.write_text(json.dumps({"ok": {"followers": 3}, "a": bad_fields[kind]}), encoding="utf-8")
     chat = tmp_path / "chat.jsonl"
     chat.write_text(json.dumps({"id": "c", "messages": [{"sender": "a", "text": "hello"}]}) + "\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "sextortion_flags", "scan", str(chat), "--profiles", str(profiles)],
                             capture_output=True, text=True, env=ENV, timeout=120)
     assert result.returncode == 2 and f"--profiles {profiles}" in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    if kind in bad_fields:
+        field = next(iter(bad_fields[kind]))
+        assert f"entry 2: {field}" in result.stderr and "zqxcanary" not in result.stderr
 
 
 def test_scan_reads_canonical_jsonl_from_standard_input(tmp_path):

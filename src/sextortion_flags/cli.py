@@ -172,7 +172,23 @@ def _profiles(name: str | None) -> dict[str, dict[str, Any]]:
         raise UsageError(f"--profiles {name}: not a readable JSON file ({type(exc).__name__})") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise UsageError(f"--profiles {name}: expected an object mapping a sender to its account fields")
+    _check_accounts(name, data)
     return data
+
+
+def _check_accounts(name: str, profiles: dict[str, dict[str, Any]]) -> None:
+    """Each entry must be valid account fields: a bad one (`"followers": "many"`) made every conversation
+    with that sender an error line blaming the conversation, not the side-car."""
+    from pydantic import ValidationError
+
+    from sextortion_flags.errors import describe_validation_error
+    from sextortion_flags.models import Account
+
+    for number, fields in enumerate(profiles.values(), 1):
+        try:
+            Account.model_validate(fields)
+        except ValidationError as exc:
+            raise UsageError(f"--profiles {name}: entry {number}: {describe_validation_error(exc)}") from None
 
 
 def apply_side_info(item: dict[str, Any], profiles: dict[str, dict[str, Any]], user: str | None) -> dict[str, Any]:
