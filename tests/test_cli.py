@@ -181,7 +181,8 @@ def test_profiles_side_car_and_user(tmp_path):
     assert converted["user"] == "Yassine"
 
 
-@pytest.mark.parametrize(("option", "value"), [("--timezone", "Mars/Olympus"), ("--profiles", "/no/such.json")])
+@pytest.mark.parametrize(("option", "value"), [("--timezone", "Mars/Olympus"), ("--profiles", "/no/such.json"),
+                                               ("--timezone", "A" * 5000)])  # "File name too long": exit 1
 def test_bad_side_options_are_usage_errors(option, value):
     result = run("scan", str(EXAMPLES), option, value)
     assert result.returncode == 2 and "error" in result.stderr and "Traceback" not in result.stderr

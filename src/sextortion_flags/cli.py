@@ -136,7 +136,7 @@ def _options(args: argparse.Namespace) -> Any:
 
         try:
             zone = ZoneInfo(args.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long to be a file
             raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
     columns = _columns(getattr(args, "columns", None))
     return ParseOptions(timezone=zone, user=getattr(args, "user", None), columns=columns)
