@@ -17,12 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from sextortion_flags import explain, i18n
 from sextortion_flags._version import __version__
 from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
-from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
+from sextortion_flags.errors import SextortionFlagsError, UsageError
 from sextortion_flags.findings import Finding
 from sextortion_flags.fusion import (
     DEFAULT_THRESHOLDS,
@@ -37,7 +35,7 @@ from sextortion_flags.guidance import services
 from sextortion_flags.guidance.advice import select_advice
 from sextortion_flags.identifiers import extract_identifiers
 from sextortion_flags.lang import conversation_language, detect
-from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report
+from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report, to_conversation
 from sextortion_flags.normalize import normalize
 from sextortion_flags.ordered import unique_by
 from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages, strongest_adjustments
@@ -60,22 +58,6 @@ STAGE_ORDER = ("platform_migration", "image_request", "threat", "payment_demand"
 SUMMARY_ORDER = ("escalation", "platform_migration", "image_request", "threat", "payment_demand")
 CATEGORY_ORDER = ("threat", "payment_demand", "image_request", "minor_involved", "escalation",
                   "platform_migration", "suspicious_account")
-
-
-def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
-    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
-    if isinstance(item, Conversation):
-        return item
-    if not isinstance(item, Mapping):
-        raise InputError(f"a conversation must be a JSON object, got {type(item).__name__}")
-    try:
-        return Conversation.model_validate(item)
-    except ValidationError as exc:
-        ident = item.get("id")
-        where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
-        if isinstance(item.get("_where"), str):
-            where = f"{item['_where']} ({where})"
-        raise InputError(describe_validation_error(exc), where=where) from None
 
 
 class Analyzer:

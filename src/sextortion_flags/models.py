@@ -7,10 +7,13 @@ them so a report never drifts from the contract by accident.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sextortion_flags.errors import InputError, describe_validation_error
 
 Category = Literal[
     "escalation",
@@ -259,3 +262,31 @@ class ErrorReport(_Output):
 
     id: str | None = None
     error: ErrorInfo
+
+
+def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
+    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
+    if isinstance(item, Conversation):
+        return item
+    if not isinstance(item, Mapping):
+        raise InputError(f"a conversation must be a JSON object, got {type(item).__name__}")
+    try:
+        return Conversation.model_validate(item)
+    except ValidationError as exc:
+        ident = item.get("id")
+        where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
+        if isinstance(item.get("_where"), str):
+            where = f"{item['_where']} ({where})"
+        raise InputError(describe_validation_error(exc), where=where) from None
+
+
+def to_report(item: Report | Mapping[str, Any]) -> Report:
+    """Validate a report given as a dict (or pass a Report through), as `to_conversation` does."""
+    if isinstance(item, Report):
+        return item
+    if not isinstance(item, Mapping):
+        raise InputError(f"a report must be a JSON object, got {type(item).__name__}")
+    try:
+        return Report.model_validate(item)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc), where="report") from None
