@@ -176,3 +176,18 @@ def test_scan_redact_masks_error_lines_naming_a_number(tmp_path, monkeypatch, ca
     assert len(lines) == 2 and all("error" in json.loads(line) for line in lines)
     assert _secrets_in(report.read_text(encoding="utf-8") + table.read_text(encoding="utf-8")) == []
     assert mask(NUMBER) in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("report", [None, "zqxcanary", {"id": "zqxcanary"}])
+def test_redact_report_of_a_wrong_report_is_the_librarys_error(report):
+    """It was an AttributeError ('dict' object has no attribute 'model_dump')."""
+    from sextortion_flags.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        redact_report(report)
+    assert "zqxcanary" not in str(caught.value)
+
+
+def test_redact_report_takes_dicts_as_the_json_gives_them():
+    original = _report()
+    assert redact_report(original.model_dump(mode="json")) == redact_report(original)

@@ -19,7 +19,7 @@ from typing import Any
 from sextortion_flags import i18n
 from sextortion_flags.identifiers.checksums import iban_checksum_ok
 from sextortion_flags.identifiers.patterns import EMAIL_OBFUSCATED, spelled_out_domain
-from sextortion_flags.models import Conversation, ErrorReport, Report
+from sextortion_flags.models import Conversation, ErrorReport, Report, to_conversation, to_report
 
 MASK = "•"
 KEEP = 2
@@ -154,7 +154,8 @@ def _quote_redactor(conversation: Conversation | None) -> Callable[[dict[str, An
     return redact_quote
 
 
-def redact_report(report: Report, language: str | None = None, conversation: Conversation | None = None) -> Report:
+def redact_report(report: Report | dict[str, Any], language: str | None = None,
+                  conversation: Conversation | dict[str, Any] | None = None) -> Report:
     """A copy of `report` with its id, quotes, explanations, senders, summary, notes and identifiers
     masked. Give the `conversation` when you have it: a quote that cuts a value short is then masked
     as its message is (see `_quote_redactor`).
@@ -162,9 +163,9 @@ def redact_report(report: Report, language: str | None = None, conversation: Con
     A note (in `language`, else the report's language when a catalog exists, else English) says
     the quotes were redacted: they no longer equal `text[start:end]` of the chat, only in length.
     """
-    data = report.model_dump()
+    data = to_report(report).model_dump()
     data["id"] = redact_text(data["id"])  # an export's file name can be the other party's number
-    redact_quote = _quote_redactor(conversation)
+    redact_quote = _quote_redactor(None if conversation is None else to_conversation(conversation))
     for flag in data["flags"]:
         flag["explanation"] = redact_text(flag["explanation"])
         flag["sender"] = _redact_optional(flag["sender"])
@@ -175,7 +176,7 @@ def redact_report(report: Report, language: str | None = None, conversation: Con
             else mask(identifier["value"])
         identifier["sender"] = _redact_optional(identifier["sender"])
     data["summary"] = redact_text(data["summary"])
-    lang = i18n.pick(language or report.language)
+    lang = i18n.pick(language or data["language"])
     data["notes"] = [redact_text(note) for note in data["notes"]] + [i18n.text(lang, "redact.note")]
     return Report.model_validate(data)
 
