@@ -11,6 +11,7 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -356,23 +357,50 @@ class Analyzer:
             for chunk in chunks:
                 yield from self.analyze_chunk(chunk)
             return
+        yield from self._analyze_in_pool(chunks, jobs)
+
+    def _analyze_in_pool(self, chunks: Iterator[list[Any]], jobs: int) -> Iterator[Report | ErrorReport]:
+        """The chunks' reports from `jobs` worker processes, in order.
+
+        Pool.imap would read the whole input ahead of the workers; a semaphore keeps at most
+        `4 * jobs` chunks in flight, so memory stays flat however long the stream is. A chunk that
+        cannot reach a worker (an item pickle cannot carry: a lambda or a lock in an extra key) is
+        analysed here instead of ending the batch. When the caller stops early or fails, the thread
+        feeding the pool is woken, so the pool can be shut down (it waited for room for ever).
+        """
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         global _WORKER
         _WORKER = self  # inherited by forked workers: no reload, no pickling of the engine
-        # Pool.imap would read the whole input ahead of the workers; a semaphore keeps at most
-        # `window` chunks in flight, so memory stays flat however long the stream is.
-        window = threading.BoundedSemaphore(4 * jobs)
+        window, stop = threading.Semaphore(4 * jobs), threading.Event()
+        in_flight: deque[list[Any]] = deque()
 
         def throttled() -> Iterator[list[Any]]:
             for chunk in chunks:
                 window.acquire()
+                if stop.is_set():
+                    return
+                in_flight.append(chunk)
                 yield chunk
 
         with context.Pool(jobs, initializer=_init_worker, initargs=(self._config,)) as pool:
-            for results in pool.imap(_analyze_in_worker, throttled(), 1):
+            results = pool.imap(_analyze_in_worker, throttled(), 1)
+            try:
+                while True:
+                    try:
+                        reports = next(results)
+                    except StopIteration:
+                        return
+                    except Exception:
+                        if not in_flight:  # the input itself failed: its error goes to the caller
+                            raise
+                        reports = self.analyze_chunk(in_flight[0])
+                    in_flight.popleft()
+                    window.release()
+                    yield from reports
+            finally:
+                stop.set()
                 window.release()
-                yield from results
 
 
 @dataclass
