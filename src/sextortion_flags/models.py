@@ -7,9 +7,9 @@ them so a report never drifts from the contract by accident.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -37,6 +37,7 @@ REQUIRED_CATEGORIES: tuple[str, ...] = (
     "suspicious_account",
 )
 RISK_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
+_M = TypeVar("_M", bound="BaseModel")
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -264,29 +265,29 @@ class ErrorReport(_Output):
     error: ErrorInfo
 
 
-def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
-    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
-    if isinstance(item, Conversation):
+def _validated(model: type[_M], item: Any, what: str, where: Callable[[Mapping[str, Any]], str]) -> _M:
+    """`item` as a `model` (passed through when it is one); errors name the field, never its value."""
+    if isinstance(item, model):
         return item
     if not isinstance(item, Mapping):
-        raise InputError(f"a conversation must be a JSON object, got {type(item).__name__}")
+        raise InputError(f"a {what} must be a JSON object, got {type(item).__name__}")
     try:
-        return Conversation.model_validate(item)
+        return model.model_validate(item)
     except ValidationError as exc:
-        ident = item.get("id")
-        where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
-        if isinstance(item.get("_where"), str):
-            where = f"{item['_where']} ({where})"
-        raise InputError(describe_validation_error(exc), where=where) from None
+        raise InputError(describe_validation_error(exc), where=where(item)) from None
+
+
+def _conversation_where(item: Mapping[str, Any]) -> str:
+    ident = item.get("id")
+    where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
+    return f"{item['_where']} ({where})" if isinstance(item.get("_where"), str) else where
+
+
+def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
+    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
+    return _validated(Conversation, item, "conversation", _conversation_where)
 
 
 def to_report(item: Report | Mapping[str, Any]) -> Report:
     """Validate a report given as a dict (or pass a Report through), as `to_conversation` does."""
-    if isinstance(item, Report):
-        return item
-    if not isinstance(item, Mapping):
-        raise InputError(f"a report must be a JSON object, got {type(item).__name__}")
-    try:
-        return Report.model_validate(item)
-    except ValidationError as exc:
-        raise InputError(describe_validation_error(exc), where="report") from None
+    return _validated(Report, item, "report", lambda _item: "report")
