@@ -529,6 +529,13 @@ def test_analyze_many_bad_arguments_are_the_librarys_own_errors(n_jobs, chunksiz
         list(shared_analyzer.analyze_many([], n_jobs=n_jobs, chunksize=chunksize))
 
 
+def test_a_huge_id_is_cut_in_error_messages(shared_analyzer):
+    """A 10 MB id was repeated whole in the error message of its conversation (and on stderr by convert)."""
+    result = shared_analyzer.analyze_safely({"id": "x" * 10_000_000, "messages": "not a list"})
+    assert isinstance(result, ErrorReport) and len(result.error.message) < 300
+    assert "messages" in result.error.message and "x" * 50 in result.error.message
+
+
 def test_n_jobs_beyond_the_cores_starts_no_more_workers_than_cores(monkeypatch, shared_analyzer):
     """n_jobs=10**20 (or `--jobs 100000`) forked one worker per unit until the machine gave out."""
     import multiprocessing.context

@@ -277,8 +277,14 @@ def _validated(model: type[_M], item: Any, what: str, where: Callable[[Mapping[s
         raise InputError(describe_validation_error(exc), where=where(item)) from None
 
 
+MAX_ID_IN_ERRORS = 80
+"""An id shown in an error is cut to this many characters: a 10 MB id made a 10 MB error line."""
+
+
 def _conversation_where(item: Mapping[str, Any]) -> str:
     ident = item.get("id")
+    if isinstance(ident, str) and len(ident) > MAX_ID_IN_ERRORS:
+        ident = ident[:MAX_ID_IN_ERRORS - 1] + "…"
     where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
     return f"{item['_where']} ({where})" if isinstance(item.get("_where"), str) else where
 
