@@ -13,6 +13,7 @@ count for phones), so dates, times and prices are left alone.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from typing import Any
 
@@ -33,11 +34,15 @@ _BTC = re.compile(r"(?<![A-Za-z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC
 _TRON = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
 _CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\(?\d{1,4}\)?){3,10}(?![\w])")
-_WORD_AFTER_IBAN = re.compile(r"[ -]?[A-Za-z]+$")
-"""The IBAN regex takes 4-letter groups (bank codes: "GB82 WEST …"), so it also swallows the word
-after an IBAN ("… 1332 maintenant"); a trailing run of letters is cut off (Seychelles' "…1497USD"
-keeps its currency visible, nothing else)."""
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
+
+
+def _without_word_after(iban: str) -> str:
+    """The IBAN regex takes 4-letter groups (bank codes: "GB82 WEST …"), so it also swallows the word
+    after an IBAN ("… 1332 maintenant"); a trailing run of letters is cut off with the space or dash
+    before it (Seychelles' "…1497USD" keeps its currency visible, nothing else)."""
+    kept = iban.rstrip(string.ascii_letters)
+    return kept[:-1] if kept != iban and kept.endswith((" ", "-")) else kept
 
 
 def _luhn(digits: str) -> bool:
@@ -102,7 +107,7 @@ def find_sensitive(text: str) -> list[tuple[int, int, str]]:
             start, end = m.span()
             value = m.group(0).rstrip(" .-")
             if kind == "iban":
-                value = _WORD_AFTER_IBAN.sub("", value)
+                value = _without_word_after(value)
             end = start + len(value)
             if not valid(value) or any(s < end and start < e for s, e, _ in taken):
                 continue
