@@ -459,7 +459,8 @@ def test_a_folder_scan_skips_the_report_it_is_writing(tmp_path, monkeypatch, sha
 
 
 @pytest.mark.parametrize(("option", "want"), [(["-o", "{tmp}/file.txt/report.jsonl"], "cannot write"),
-                                              (["--csv", "{tmp}"], "cannot write")])
+                                              (["--csv", "{tmp}"], "cannot write"),
+                                              (["--html", "{tmp}"], "cannot write")])  # was exit 1 after the scan
 def test_an_unwritable_output_is_a_usage_error_not_an_internal_error(option, want, tmp_path, monkeypatch, capsys,
                                                                      shared_analyzer):
     (tmp_path / "file.txt").write_text("x", encoding="utf-8")

@@ -318,6 +318,8 @@ def _html_writer(path: str | None, language: str | None) -> Any:
     memory holds one index row per conversation (HTML pages suit up to a few thousand)."""
     if not path:
         return None
+    if Path(path).is_dir():  # the page is written at the end: say it now, not after the whole scan
+        raise UsageError(f"cannot write {path} (Is a directory)")
     from sextortion_flags.html import HtmlReportWriter
 
     return HtmlReportWriter(path, language)  # None: each conversation in its own language
