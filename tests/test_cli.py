@@ -37,6 +37,28 @@ def test_scan_examples_writes_contract_valid_reports(tmp_path, example_conversat
     assert "Traceback" not in result.stderr
 
 
+def test_the_csv_summary_defuses_cells_a_spreadsheet_would_run_as_formulas(tmp_path, monkeypatch):
+    """A conversation id (a Telegram id is the other party's chat name) or a file name such as
+    `=HYPERLINK("http://…","click")` ran as a formula when the summary was opened in a spreadsheet."""
+    import csv
+
+    from sextortion_flags import cli
+
+    ids = ['=HYPERLINK("http://evil.invalid","open")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "c-1"]
+    path = tmp_path / "=1+1.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "messages": [{"sender": "a", "text": "hello"}]}) + "\n"
+                            for i in ids) + "{broken\n", encoding="utf-8")
+    out, summary = tmp_path / "r.jsonl", tmp_path / "s.csv"
+    monkeypatch.chdir(tmp_path)  # the file is named `=1+1.jsonl` in the table, as given
+    assert cli.main(["scan", path.name, "-o", str(out), "--csv", str(summary), "--jobs", "1", "--no-progress"]) == 1
+    assert [r.get("id") for r in read_reports(out)] == [*ids, None]  # the JSON keeps them as they are
+    rows = list(csv.reader(summary.open(encoding="utf-8", newline="")))[1:]
+    assert [row[0] for row in rows] == [*("'" + i for i in ids[:-1]), "c-1", ""]
+    assert {row[1] for row in rows[:-1]} == {"'=1+1.jsonl"}
+    assert rows[-1][6].startswith("'=1+1.jsonl:7")
+    assert [float(row[3]) for row in rows[:-1]] == [0.0] * len(ids)  # numbers untouched
+
+
 def test_scan_to_stdout_and_no_progress_bar_when_not_a_terminal():
     result = run("scan", str(EXAMPLES))
     assert result.returncode == 0
@@ -159,26 +181,35 @@ def test_profiles_side_car_and_user(tmp_path):
     assert converted["user"] == "Yassine"
 
 
-@pytest.mark.parametrize(("option", "value"), [("--timezone", "Mars/Olympus"), ("--profiles", "/no/such.json")])
+@pytest.mark.parametrize(("option", "value"), [("--timezone", "Mars/Olympus"), ("--profiles", "/no/such.json"),
+                                               ("--timezone", "A" * 5000)])  # "File name too long": exit 1
 def test_bad_side_options_are_usage_errors(option, value):
     result = run("scan", str(EXAMPLES), option, value)
     assert result.returncode == 2 and "error" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("kind", ["deep", "pipe"])
+@pytest.mark.parametrize("kind", ["deep", "pipe", "followers", "created_at", "negative"])
 def test_a_hostile_profiles_side_car_is_a_usage_error(kind, tmp_path):
-    """A deeply nested side-car was an internal error (RecursionError); a named pipe blocked for ever."""
+    """A deeply nested side-car was an internal error (RecursionError); a named pipe blocked for ever;
+    a bad account field failed every conversation with that sender, as if the conversation were bad."""
     profiles = tmp_path / "profiles.json"
+    bad_fields = {"followers": {"followers": "zqxcanary"}, "created_at": {"created_at": "zqxcanary"},
+                  "negative": {"posts": -1}}
     if kind == "deep":
         profiles.write_text('{"a":' * 100_000 + "1" + "}" * 100_000, encoding="utf-8")
-    else:
+    elif kind == "pipe":
         os.mkfifo(profiles)
+    else:
+        profiles.write_text(json.dumps({"ok": {"followers": 3}, "a": bad_fields[kind]}), encoding="utf-8")
     chat = tmp_path / "chat.jsonl"
     chat.write_text(json.dumps({"id": "c", "messages": [{"sender": "a", "text": "hello"}]}) + "\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "sextortion_flags", "scan", str(chat), "--profiles", str(profiles)],
                             capture_output=True, text=True, env=ENV, timeout=120)
     assert result.returncode == 2 and f"--profiles {profiles}" in result.stderr
     assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    if kind in bad_fields:
+        field = next(iter(bad_fields[kind]))
+        assert f"entry 2: {field}" in result.stderr and "zqxcanary" not in result.stderr
 
 
 def test_scan_reads_canonical_jsonl_from_standard_input(tmp_path):

@@ -459,7 +459,8 @@ def test_a_folder_scan_skips_the_report_it_is_writing(tmp_path, monkeypatch, sha
 
 
 @pytest.mark.parametrize(("option", "want"), [(["-o", "{tmp}/file.txt/report.jsonl"], "cannot write"),
-                                              (["--csv", "{tmp}"], "cannot write")])
+                                              (["--csv", "{tmp}"], "cannot write"),
+                                              (["--html", "{tmp}"], "cannot write")])  # was exit 1 after the scan
 def test_an_unwritable_output_is_a_usage_error_not_an_internal_error(option, want, tmp_path, monkeypatch, capsys,
                                                                      shared_analyzer):
     (tmp_path / "file.txt").write_text("x", encoding="utf-8")
@@ -521,12 +522,37 @@ def test_an_input_stream_failing_midway_still_gives_the_reports_read_before_it(n
     assert got == ["a", "b"]
 
 
-@pytest.mark.parametrize(("n_jobs", "chunksize"), [("two", 32), (1, None)])
+@pytest.mark.parametrize(("n_jobs", "chunksize"), [("two", 32), (1, None), (float("inf"), 32), (1, float("inf"))])
 def test_analyze_many_bad_arguments_are_the_librarys_own_errors(n_jobs, chunksize, shared_analyzer):
     from sextortion_flags.errors import SextortionFlagsError
 
     with pytest.raises(SextortionFlagsError):
         list(shared_analyzer.analyze_many([], n_jobs=n_jobs, chunksize=chunksize))
+
+
+def test_a_huge_id_is_cut_in_error_messages(shared_analyzer):
+    """A 10 MB id was repeated whole in the error message of its conversation (and on stderr by convert)."""
+    result = shared_analyzer.analyze_safely({"id": "x" * 10_000_000, "messages": "not a list"})
+    assert isinstance(result, ErrorReport) and len(result.error.message) < 300
+    assert "messages" in result.error.message and "x" * 50 in result.error.message
+
+
+def test_n_jobs_beyond_the_cores_starts_no_more_workers_than_cores(monkeypatch, shared_analyzer):
+    """n_jobs=10**20 (or `--jobs 100000`) forked one worker per unit until the machine gave out."""
+    import multiprocessing.context
+
+    started = []
+    pool = multiprocessing.context.BaseContext.Pool
+
+    def counting_pool(self, processes=None, *args, **kwargs):
+        started.append(processes)
+        return pool(self, processes, *args, **kwargs)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", counting_pool)
+    items = [{"id": f"c{i}", "messages": [{"sender": "x", "text": "hello"}]} for i in range(3)]
+    assert [r.id for r in shared_analyzer.analyze_many(items, n_jobs=3, chunksize=1)] == ["c0", "c1", "c2"]
+    assert started == [2]
 
 
 def test_a_parser_or_analyzer_bug_costs_one_error_line_without_traceback_or_text(tmp_path, monkeypatch, capfd,

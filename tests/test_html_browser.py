@@ -163,3 +163,26 @@ def test_the_net_log_does_catch_a_page_that_loads_something(tmp_path):
     dom, requests = chromium(tmp_path, unsafe, "--dump-dom", "--virtual-time-budget=3000", name="control")
     assert "<title>pwned</title>" in dom
     assert any(CANARY in url for url in page_requests(requests, unsafe))
+
+
+def test_a_huge_word_from_the_chat_does_not_widen_the_page(tmp_path, analyzer):
+    """A 3,000-letter id, sender name or word in a quote made the page 95,000 pixels wide: tables,
+    headings and quotes took the word's width. The page's CSS must wrap it; a measuring script is
+    added to a copy of the page without its CSP (layout is the stylesheet's alone)."""
+    import re
+
+    word = "W" * 3000
+    conversation = Conversation.model_validate({
+        "id": f"id{word}", "user": "v", "participants": [{"id": f"p{word}", "name": f"n{word}"}, {"id": "v"}],
+        "messages": [{"sender": f"p{word}", "text": f"send me a photo or I publish the video {word} pay 500 euros "
+                      f"to lina{word}@gmail.com"}, {"sender": "v", "text": "no"}]})
+    page = render_html([(conversation, analyzer.analyze(conversation))])
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    page = page.replace("</body>", "<script>var d = document.documentElement;"
+                        "document.body.setAttribute('data-width', d.scrollWidth + 'x' + d.clientWidth);</script></body>")
+    measured = tmp_path / "wide.html"
+    measured.write_text(page, encoding="utf-8")
+    dom, _requests = chromium(tmp_path, measured, "--dump-dom", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+                              name="wide")
+    scroll, client = map(int, re.search(r'data-width="(\d+)x(\d+)"', dom).groups())
+    assert scroll <= client

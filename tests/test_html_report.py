@@ -574,3 +574,26 @@ def test_readme_shows_the_committed_screenshot():
     assert "docs/report.png" in (root / "README.md").read_text(encoding="utf-8")
     shot = root / "docs" / "report.png"
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and 20_000 < shot.stat().st_size < 400_000
+
+
+@pytest.mark.parametrize("conversation", [
+    {"id": "x", "messages": "zqxcanary"}, {"id": "x", "messages": [{"text": 5, "x": "zqxcanary"}]}, "zqxcanary", 5, [1]])
+def test_a_wrong_conversation_for_the_page_is_the_librarys_error_without_its_text(conversation):
+    """render_html and Report.to_html raised pydantic's ValidationError quoting the input
+    (`input_value='zqxcanary'`), or an AttributeError for a string or a list."""
+    from sextortion_flags.errors import InputError
+
+    report = Report(id="x", risk_score=0.0, risk_level="none")
+    for render in (lambda: report.to_html(conversation), lambda: render_html([(conversation, report)])):
+        with pytest.raises(InputError) as caught:
+            render()
+        assert "zqxcanary" not in str(caught.value)
+
+
+@pytest.mark.parametrize("report", [None, "zqxcanary", {"id": "zqxcanary"}])
+def test_a_wrong_report_for_the_page_is_the_librarys_error(report):
+    from sextortion_flags.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        render_html([(None, report)])
+    assert "zqxcanary" not in str(caught.value) and "report" in str(caught.value)

@@ -233,6 +233,22 @@ def test_same_file_names_from_two_folders_do_not_collide(tmp_path, analyzer):
     assert files["original/fr_android-2.txt"] == second.read_bytes()
 
 
+def test_names_differing_only_in_case_do_not_collide_once_unzipped(tmp_path, analyzer):
+    """`a/chat.txt` and `b/Chat.txt` became `original/chat.txt` and `original/Chat.txt`, and in folder
+    mode `chat.zip` and `Chat.zip`: one file on Windows and macOS, so one original (or one whole pack)
+    overwrote the other there."""
+    first = copy_input(WHATSAPP, tmp_path / "a")
+    first = first.rename(first.with_name("chat.txt"))
+    second = copy_input(EXAMPLES, tmp_path / "b")
+    second = second.rename(second.with_name("Chat.txt"))
+    files = read_pack(write_pack([first, second], tmp_path / "case.zip", analyzer=analyzer).packs[0])
+    originals = sorted(n for n in files if n.startswith("original/"))
+    assert originals == ["original/Chat-2.txt", "original/chat.txt"]
+    assert files["original/Chat-2.txt"] == second.read_bytes()
+    packs = write_pack([first, second], tmp_path / "packs", analyzer=analyzer, per_input=True).packs
+    assert [p.name for p in packs] == ["chat.zip", "Chat-pack.zip"]
+
+
 # ---------------------------------------------------------------- per input, refusals, failures
 
 
@@ -266,6 +282,33 @@ def test_refuses_to_write_over_or_inside_inputs(tmp_path, inputs, analyzer, wher
         write_pack(given, output, analyzer=analyzer, per_input=per_input)
     assert snapshot(inputs) == before
     assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == sorted(p.name for p in inputs)
+
+
+@pytest.mark.parametrize("per_input", [False, True])
+def test_a_pipe_as_destination_is_refused_not_replaced(tmp_path, inputs, analyzer, per_input):
+    """The finished pack was renamed over its destination: `-o /dev/null` run as root replaced the
+    null device itself with a zip (and a named pipe with a file)."""
+    import stat
+
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    pipe = folder / f"{inputs[0].stem}.zip" if per_input else folder / "case.zip"
+    os.mkfifo(pipe)
+    with pytest.raises(UsageError, match="not a regular file"):
+        write_pack(inputs, folder if per_input else pipe, analyzer=analyzer, per_input=per_input)
+    assert stat.S_ISFIFO(pipe.lstat().st_mode)
+    assert sorted(p.name for p in folder.iterdir()) == [pipe.name]  # no pack, no temporary file
+
+
+@pytest.mark.parametrize("output", ["-", ""])
+def test_cli_pack_to_standard_output_or_an_empty_name_is_a_usage_error(tmp_path, inputs, monkeypatch, output):
+    """`-o -` wrote a zip file named "-" and an empty -o (an unset variable) packed into the current folder."""
+    from sextortion_flags import cli
+
+    monkeypatch.chdir(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert cli.main(["pack", str(inputs[0]), "-o", output]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 def test_a_failure_leaves_no_half_pack(tmp_path, inputs, analyzer, monkeypatch):

@@ -71,3 +71,40 @@ def test_chunks_end_at_their_size_or_their_message_budget():
     assert [len(c) for c in _chunks(small, 32)] == [32, 32, 6]
     big = {"id": "big", "messages": [{"sender": "a", "text": "x"}] * CHUNK_MESSAGES}
     assert [len(c) for c in _chunks([small[0], big, small[1], small[2]], 32)] == [2, 2]
+
+
+def test_items_pickle_cannot_carry_are_analysed_not_fatal_in_parallel() -> None:
+    """An extra key holding a lambda or a lock (ignored by the analysis) could not be sent to a
+    worker: the batch raised PicklingError, losing every later item, or hung for ever."""
+    import threading
+
+    analyzer = Analyzer(model=False)
+    items = [conversation("envoie une photo", cid=f"c{i}") for i in range(40)]
+    items[1]["label"] = lambda: 0
+    items[3]["lock"] = threading.Lock()
+    expected = [(type(r).__name__, r.id) for r in analyzer.analyze_many(items)]
+    got = [(type(r).__name__, r.id) for r in analyzer.analyze_many(items, n_jobs=2, chunksize=2)]
+    assert got == expected and len(got) == 40
+
+
+def test_a_caller_stopping_while_the_window_is_full_does_not_hang() -> None:
+    """The thread feeding the pool waited for room that never came, and the pool's shutdown waited
+    for that thread: `scan ... --jobs 2 | head -1` or Ctrl-C hung for ever."""
+    import threading
+    import time
+
+    analyzer = Analyzer(model=False)
+    finished = threading.Event()
+
+    def consume() -> None:
+        stream = (conversation("bonjour", cid=f"c{i}") for i in range(5_000))
+        for n, _report in enumerate(analyzer.analyze_many(stream, n_jobs=2, chunksize=2)):
+            time.sleep(0.3)  # a slow caller: the feeder fills the window and waits
+            if n == 2:
+                break
+        finished.set()
+
+    worker = threading.Thread(target=consume, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+    assert finished.is_set()

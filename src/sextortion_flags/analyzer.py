@@ -11,18 +11,17 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from sextortion_flags import explain, i18n
 from sextortion_flags._version import __version__
 from sextortion_flags.classifier.model import MessageClassifier, packaged_model_path
-from sextortion_flags.errors import InputError, SextortionFlagsError, UsageError, describe_validation_error
+from sextortion_flags.errors import SextortionFlagsError, UsageError
 from sextortion_flags.findings import Finding
 from sextortion_flags.fusion import (
     DEFAULT_THRESHOLDS,
@@ -37,7 +36,7 @@ from sextortion_flags.guidance import services
 from sextortion_flags.guidance.advice import select_advice
 from sextortion_flags.identifiers import extract_identifiers
 from sextortion_flags.lang import conversation_language, detect
-from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report
+from sextortion_flags.models import Conversation, ErrorInfo, ErrorReport, Evidence, Flag, Report, to_conversation
 from sextortion_flags.normalize import normalize
 from sextortion_flags.ordered import unique_by
 from sextortion_flags.rules.engine import Hit, RuleEngine, Words, cue_languages, strongest_adjustments
@@ -60,22 +59,6 @@ STAGE_ORDER = ("platform_migration", "image_request", "threat", "payment_demand"
 SUMMARY_ORDER = ("escalation", "platform_migration", "image_request", "threat", "payment_demand")
 CATEGORY_ORDER = ("threat", "payment_demand", "image_request", "minor_involved", "escalation",
                   "platform_migration", "suspicious_account")
-
-
-def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
-    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
-    if isinstance(item, Conversation):
-        return item
-    if not isinstance(item, Mapping):
-        raise InputError(f"a conversation must be a JSON object, got {type(item).__name__}")
-    try:
-        return Conversation.model_validate(item)
-    except ValidationError as exc:
-        ident = item.get("id")
-        where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
-        if isinstance(item.get("_where"), str):
-            where = f"{item['_where']} ({where})"
-        raise InputError(describe_validation_error(exc), where=where) from None
 
 
 class Analyzer:
@@ -351,7 +334,8 @@ class Analyzer:
 
     def analyze_many(self, conversations: Iterable[Any], n_jobs: int | None = 1,
                      chunksize: int = 32) -> Iterator[Report | ErrorReport]:
-        """Reports in input order. n_jobs: worker processes (None or -1: all cores).
+        """Reports in input order. n_jobs: worker processes (None or -1: all cores; never more than
+        the cores, so a huge n_jobs cannot fork the machine to a halt).
 
         Items may be Conversation objects, dicts, or ErrorReport records from a reader (passed
         through in place, so a batch keeps its order and loses nothing). Conversations are
@@ -359,35 +343,64 @@ class Analyzer:
         classifier scores a chunk's messages in one batch; bigger chunks amortize its numpy work).
         """
         try:
-            jobs = os.cpu_count() or 1 if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
+            cores = os.cpu_count() or 1
+            jobs = cores if n_jobs in (None, -1) else int(n_jobs)  # type: ignore[arg-type]
             size = max(int(chunksize), 1)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise UsageError(f"n_jobs and chunksize must be integers, got {n_jobs!r} and {chunksize!r}") from None
         if jobs < 1:
             raise UsageError(f"n_jobs must be at least 1 (or -1 for all cores), got {n_jobs}")
+        jobs = min(jobs, cores)
         _freeze_long_lived()
         chunks = _chunks(conversations, size)
         if jobs == 1:
             for chunk in chunks:
                 yield from self.analyze_chunk(chunk)
             return
+        yield from self._analyze_in_pool(chunks, jobs)
+
+    def _analyze_in_pool(self, chunks: Iterator[list[Any]], jobs: int) -> Iterator[Report | ErrorReport]:
+        """The chunks' reports from `jobs` worker processes, in order.
+
+        Pool.imap would read the whole input ahead of the workers; a semaphore keeps at most
+        `4 * jobs` chunks in flight, so memory stays flat however long the stream is. A chunk that
+        cannot reach a worker (an item pickle cannot carry: a lambda or a lock in an extra key) is
+        analysed here instead of ending the batch. When the caller stops early or fails, the thread
+        feeding the pool is woken, so the pool can be shut down (it waited for room for ever).
+        """
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         global _WORKER
         _WORKER = self  # inherited by forked workers: no reload, no pickling of the engine
-        # Pool.imap would read the whole input ahead of the workers; a semaphore keeps at most
-        # `window` chunks in flight, so memory stays flat however long the stream is.
-        window = threading.BoundedSemaphore(4 * jobs)
+        window, stop = threading.Semaphore(4 * jobs), threading.Event()
+        in_flight: deque[list[Any]] = deque()
 
         def throttled() -> Iterator[list[Any]]:
             for chunk in chunks:
                 window.acquire()
+                if stop.is_set():
+                    return
+                in_flight.append(chunk)
                 yield chunk
 
         with context.Pool(jobs, initializer=_init_worker, initargs=(self._config,)) as pool:
-            for results in pool.imap(_analyze_in_worker, throttled(), 1):
+            results = pool.imap(_analyze_in_worker, throttled(), 1)
+            try:
+                while True:
+                    try:
+                        reports = next(results)
+                    except StopIteration:
+                        return
+                    except Exception:
+                        if not in_flight:  # the input itself failed: its error goes to the caller
+                            raise
+                        reports = self.analyze_chunk(in_flight[0])
+                    in_flight.popleft()
+                    window.release()
+                    yield from reports
+            finally:
+                stop.set()
                 window.release()
-                yield from results
 
 
 @dataclass

@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="chat exports, canonical JSONL files or folders; - for canonical JSONL on standard input")
     scan.add_argument("-o", "--output", help="report JSONL (default: stdout)")
     _add_reading_options(scan)
-    scan.add_argument("--jobs", type=int, default=-1, help="worker processes (default -1: all cores)")
+    scan.add_argument("--jobs", type=int, default=-1,
+                      help="worker processes (default -1: all cores; never more than the cores)")
     scan.add_argument("--min-level", default="none", choices=LEVEL_ORDER,
                       help="write only conversations at or above this risk level (errors are always written)")
     scan.add_argument("--csv", help="also write a CSV summary (one row per conversation)")
@@ -135,7 +136,7 @@ def _options(args: argparse.Namespace) -> Any:
 
         try:
             zone = ZoneInfo(args.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long to be a file
             raise UsageError(f"unknown time zone {args.timezone!r} (use a name such as Europe/Paris)") from None
     columns = _columns(getattr(args, "columns", None))
     return ParseOptions(timezone=zone, user=getattr(args, "user", None), columns=columns)
@@ -171,7 +172,23 @@ def _profiles(name: str | None) -> dict[str, dict[str, Any]]:
         raise UsageError(f"--profiles {name}: not a readable JSON file ({type(exc).__name__})") from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise UsageError(f"--profiles {name}: expected an object mapping a sender to its account fields")
+    _check_accounts(name, data)
     return data
+
+
+def _check_accounts(name: str, profiles: dict[str, dict[str, Any]]) -> None:
+    """Each entry must be valid account fields: a bad one (`"followers": "many"`) made every conversation
+    with that sender an error line blaming the conversation, not the side-car."""
+    from pydantic import ValidationError
+
+    from sextortion_flags.errors import describe_validation_error
+    from sextortion_flags.models import Account
+
+    for number, fields in enumerate(profiles.values(), 1):
+        try:
+            Account.model_validate(fields)
+        except ValidationError as exc:
+            raise UsageError(f"--profiles {name}: entry {number}: {describe_validation_error(exc)}") from None
 
 
 def apply_side_info(item: dict[str, Any], profiles: dict[str, dict[str, Any]], user: str | None) -> dict[str, Any]:
@@ -268,11 +285,24 @@ def _open_output(stack: ExitStack, name: str | None, newline: str = "\n") -> Tex
 CSV_COLUMNS = ("id", "source_file", "risk_level", "risk_score", "categories", "first_high_risk_message", "error")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet runs a cell starting with one of these as a formula (`=HYPERLINK(...)`, `+cmd|...`)."""
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading `'` (OWASP's advice for
+    CSV injection): ids come from chats (a Telegram id is the other party's chat name) and file
+    names. Numbers are left alone; only the --csv table does this, never the JSON."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
 def _csv_row(result: Report | ErrorReport, source: str | None) -> list[Any]:
     if isinstance(result, ErrorReport):
-        return [result.id or "", source or "", "", "", "", "", result.error.message]
-    return [result.id, source or "", result.risk_level, result.risk_score, ";".join(result.categories),
-            "" if result.first_high_risk_index is None else result.first_high_risk_index, ""]
+        row = [result.id or "", source or "", "", "", "", "", result.error.message]
+    else:
+        row = [result.id, source or "", result.risk_level, result.risk_score, ";".join(result.categories),
+               "" if result.first_high_risk_index is None else result.first_high_risk_index, ""]
+    return [spreadsheet_safe(cell) for cell in row]
 
 
 def _progress(total_hint: int | None, enabled: bool):  # noqa: ANN202
@@ -288,6 +318,8 @@ def _html_writer(path: str | None, language: str | None) -> Any:
     memory holds one index row per conversation (HTML pages suit up to a few thousand)."""
     if not path:
         return None
+    if Path(path).is_dir():  # the page is written at the end: say it now, not after the whole scan
+        raise UsageError(f"cannot write {path} (Is a directory)")
     from sextortion_flags.html import HtmlReportWriter
 
     return HtmlReportWriter(path, language)  # None: each conversation in its own language
@@ -315,21 +347,32 @@ def _say_failed(failed: int, where: str) -> None:
               file=sys.stderr)
 
 
-def cmd_scan(args: argparse.Namespace) -> int:
-    from sextortion_flags.redact import redact_report
+def _redacted(result: Report | ErrorReport, conversation: Any, source: str | None,
+              language: str | None) -> tuple[Report | ErrorReport, Any, str | None]:
+    """--redact: the report or error line, the conversation shown in the HTML page and the source
+    file name, each with its phone numbers, e-mails, IBANs, cards and wallets masked alike."""
+    from sextortion_flags.redact import redact_conversation, redact_error, redact_report, redact_text
 
+    source = None if source is None else redact_text(source)
+    if isinstance(result, ErrorReport):
+        return redact_error(result), None, source
+    masked = None if conversation is None else redact_conversation(conversation)
+    return redact_report(result, language, conversation), masked, source
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
     _refuse_overwriting_inputs(args)
     analyzer = _analyzer(args)
     html = _html_writer(args.html, args.explain_lang)
     min_rank = LEVEL_ORDER.index(args.min_level)
     items = iter_conversations(args)
     sources: dict[int, str | None] = {}
-    kept: dict[int, dict[str, Any]] = {}  # for the HTML page: each input until its report is back
+    kept: dict[int, dict[str, Any]] = {}  # for the HTML page and --redact: each input until its report is back
 
     def tagged() -> Iterator[Any]:
         for n, item in enumerate(items):
             sources[n] = item.pop("_source", None) if isinstance(item, dict) else None
-            if html is not None and isinstance(item, dict):
+            if (html is not None or args.redact) and isinstance(item, dict):
                 kept[n] = item
             yield item
 
@@ -344,19 +387,21 @@ def cmd_scan(args: argparse.Namespace) -> int:
         for n, result in enumerate(analyzer.analyze_many(tagged(), n_jobs=args.jobs)):
             source = sources.pop(n, None)
             item = kept.pop(n, None)
+            shown = isinstance(result, Report) and LEVEL_ORDER.index(result.risk_level) >= min_rank
+            conversation = _conversation_or_none(item) if shown else None
+            if args.redact:
+                result, conversation, source = _redacted(result, conversation, source, args.explain_lang)
             if isinstance(result, ErrorReport):
                 failed += 1
                 log.warning("input failed: %s", result.error.type)
                 out.write(result.model_dump_json(exclude_none=True) + "\n")
                 if html is not None:
                     html.add_skipped()
-            elif LEVEL_ORDER.index(result.risk_level) >= min_rank:
-                if args.redact:
-                    result = redact_report(result, args.explain_lang)
+            elif shown:
                 out.write(result.model_dump_json() + "\n")
                 written += 1
                 if html is not None:
-                    html.add(_conversation_or_none(item), result)
+                    html.add(conversation, result)
             if writer is not None:
                 writer.writerow(_csv_row(result, source))
             if bar is not None:
@@ -376,6 +421,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
 
     if STDIN in args.inputs:
         raise UsageError("pack needs the export files themselves (it keeps a copy of each), not standard input")
+    if args.output in (STDIN, ""):  # `-o -` made a file named "-"; an empty -o packed into the current folder
+        raise UsageError("pack writes zip files, not to standard output: give -o case.zip or a folder/")
     result = write_pack([Path(name) for name in args.inputs], Path(args.output), analyzer=_analyzer(args),
                         options=_options(args), profiles=_profiles(args.profiles), language=args.explain_lang,
                         fmt=args.format, per_input=args.output.endswith(("/", os.sep)) or Path(args.output).is_dir())

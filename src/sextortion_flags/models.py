@@ -7,10 +7,13 @@ them so a report never drifts from the contract by accident.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sextortion_flags.errors import InputError, describe_validation_error
 
 Category = Literal[
     "escalation",
@@ -34,6 +37,7 @@ REQUIRED_CATEGORIES: tuple[str, ...] = (
     "suspicious_account",
 )
 RISK_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high", "critical")
+_M = TypeVar("_M", bound="BaseModel")
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -259,3 +263,37 @@ class ErrorReport(_Output):
 
     id: str | None = None
     error: ErrorInfo
+
+
+def _validated(model: type[_M], item: Any, what: str, where: Callable[[Mapping[str, Any]], str]) -> _M:
+    """`item` as a `model` (passed through when it is one); errors name the field, never its value."""
+    if isinstance(item, model):
+        return item
+    if not isinstance(item, Mapping):
+        raise InputError(f"a {what} must be a JSON object, got {type(item).__name__}")
+    try:
+        return model.model_validate(item)
+    except ValidationError as exc:
+        raise InputError(describe_validation_error(exc), where=where(item)) from None
+
+
+MAX_ID_IN_ERRORS = 80
+"""An id shown in an error is cut to this many characters: a 10 MB id made a 10 MB error line."""
+
+
+def _conversation_where(item: Mapping[str, Any]) -> str:
+    ident = item.get("id")
+    if isinstance(ident, str) and len(ident) > MAX_ID_IN_ERRORS:
+        ident = ident[:MAX_ID_IN_ERRORS - 1] + "…"
+    where = f"conversation {ident!r}" if isinstance(ident, (str, int)) else "conversation"
+    return f"{item['_where']} ({where})" if isinstance(item.get("_where"), str) else where
+
+
+def to_conversation(item: Conversation | Mapping[str, Any]) -> Conversation:
+    """Validate a dict (or pass a Conversation through); errors name the field, never its value."""
+    return _validated(Conversation, item, "conversation", _conversation_where)
+
+
+def to_report(item: Report | Mapping[str, Any]) -> Report:
+    """Validate a report given as a dict (or pass a Report through), as `to_conversation` does."""
+    return _validated(Report, item, "report", lambda _item: "report")

@@ -27,7 +27,7 @@ from sextortion_flags import i18n
 from sextortion_flags.fusion import LEVEL_ORDER
 from sextortion_flags.html import strings
 from sextortion_flags.html.sections import SectionRenderer, badge, chip
-from sextortion_flags.models import Conversation, Report
+from sextortion_flags.models import Conversation, Report, to_conversation, to_report
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 EXCERPT_CHARS = 90
@@ -185,14 +185,15 @@ def render_html(items: Iterable[tuple[Conversation | dict | None, Report | dict]
     """The report of (conversation or None, report) pairs as one self-contained HTML page.
 
     Without a conversation, a section shows the quoted evidence only. `language` picks the page's
-    own words (headings, labels); explanations and summaries stay in the report's language.
+    own words (headings, labels); explanations and summaries stay in the report's language. A
+    conversation or report that does not validate is an InputError naming the field, never its text.
     """
     lang = strings.chrome_language(language)
     rows: list[IndexRow] = []
     sections: list[str] = []
     for ordinal, (conversation, report) in enumerate(items):
-        conv = Conversation.model_validate(conversation) if isinstance(conversation, dict) else conversation
-        rep = Report.model_validate(report) if isinstance(report, dict) else report
+        conv = None if conversation is None else to_conversation(conversation)
+        rep = to_report(report)
         sections.append(SectionRenderer(ordinal, conv, rep, lang).render())
         rows.append(index_row(ordinal, conv, rep, lang))
     ordered = (sections[row.sort_key[2]] for row in sorted(rows, key=lambda r: r.sort_key))

@@ -87,6 +87,13 @@ EMAIL_DOT_WORD = re.compile(r"[ \t]{0,3}[(\[{][ \t]{0,2}(?:dot|point|punto)[ \t]
 # Spelled-out e-mails must end in a domain people actually use, so "meet at home dot now" stays text.
 EMAIL_OBFUSCATED_TLDS = frozenset("com fr ma es net org io me co uk de be ch it pt nl eu info biz ru tn dz".split())  # noqa: SIM905
 
+
+def spelled_out_domain(match: re.Match[str]) -> str | None:
+    """The domain of an EMAIL_OBFUSCATED match ("gmail dot com" -> "gmail.com"), or None when it
+    does not end in one of EMAIL_OBFUSCATED_TLDS."""
+    domain = EMAIL_DOT_WORD.sub(".", match.group("domain")).lower()
+    return domain if domain.rsplit(".", 1)[-1] in EMAIL_OBFUSCATED_TLDS else None
+
 # ------------------------------------------------------------------ platform links
 
 _SCHEME = r"(?<![A-Za-z0-9@./])(?:https?://)?(?:www\.|m\.|mobile\.)?"

@@ -162,8 +162,8 @@ class _Scanner:
             before = _BEFORE_AT_WORD.search(raw, max(0, hit.start() - 72), hit.start())
             m = patterns.EMAIL_OBFUSCATED.match(raw, before.start(), min(len(raw), hit.end() + 150)) if before else None
             if m is not None:
-                domain = patterns.EMAIL_DOT_WORD.sub(".", m.group("domain")).lower()
-                if domain.rsplit(".", 1)[-1] not in patterns.EMAIL_OBFUSCATED_TLDS:
+                domain = patterns.spelled_out_domain(m)
+                if domain is None:
                     continue
                 if self.is_taken(m.start(), m.end()):
                     continue

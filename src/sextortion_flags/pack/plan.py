@@ -27,12 +27,15 @@ def _walk(path: Path) -> list[Path]:
 
 
 def _unique(name: str, used: set[str]) -> str:
+    """`name`, or `name-2`… when taken; compared case-insensitively, as Windows and macOS unzip:
+    `a/chat.txt` and `b/Chat.txt` as `original/chat.txt` and `original/Chat.txt` would overwrite
+    each other there and the manifest check would fail."""
     candidate, n = name, 1
     path = PurePosixPath(name)
-    while candidate in used:
+    while candidate.casefold() in used:
         n += 1
         candidate = str(path.with_name(f"{path.stem}-{n}{path.suffix}"))
-    used.add(candidate)
+    used.add(candidate.casefold())
     return candidate
 
 
@@ -58,17 +61,30 @@ def _refuse_unsafe(destination: Path, inputs: list[Path], files: list[Path]) -> 
         raise UsageError(f"{destination}: that is an input file; a pack never overwrites an original")
 
 
+def _refuse_special(target: Path) -> None:
+    """A pack is renamed over its destination: over /dev/null (as root) or a named pipe, that would
+    replace the device or the pipe itself with the zip."""
+    if target.exists() and not target.is_file() and not target.is_dir():
+        raise UsageError(f"{target}: not a regular file (a device or a pipe); a pack is a zip file, "
+                         "give -o a file name or a folder")
+
+
 def _empty_folder(given: Path, files: list[Path]) -> list[ErrorReport]:
     if files or not given.is_dir():
         return []
     return [ErrorReport(error=ErrorInfo(type="InputError", message=f"{given}: no chat export files in this folder"))]
 
 
-def _pack_name(given: Path, folder: Path, taken: set[Path]) -> Path:
+def _path_key(path: Path) -> str:
+    """A path as a case-insensitive file system (Windows, macOS) tells it apart."""
+    return str(path.resolve()).casefold()
+
+
+def _pack_name(given: Path, folder: Path, taken: set[str]) -> Path:
     base = given.resolve().name if given.is_dir() else Path(given.name).stem
     candidates = [f"{base}.zip", f"{base}-pack.zip", *(f"{base}-pack-{n}.zip" for n in range(2, 10_000))]
-    target = next(folder / c for c in candidates if (folder / c).resolve() not in taken)
-    taken.add(target.resolve())
+    target = next(folder / c for c in candidates if _path_key(folder / c) not in taken)
+    taken.add(_path_key(target))
     return target
 
 
@@ -84,9 +100,11 @@ def plan(inputs: list[Path], output: Path, *, per_input: bool) -> list[Case]:
             seen.update(f.resolve() for f in fresh)
             case.files += _members(given, fresh, used)
             case.errors += _empty_folder(given, files)
-        return [case]
-    taken = {f.resolve() for f in every_file}
-    cases = []
-    for given, files in walked:
-        cases.append(Case(_pack_name(given, output, taken), _members(given, files, set()), _empty_folder(given, files)))
+        cases = [case]
+    else:
+        taken = {_path_key(f) for f in every_file}
+        cases = [Case(_pack_name(given, output, taken), _members(given, files, set()), _empty_folder(given, files))
+                 for given, files in walked]
+    for case in cases:
+        _refuse_special(case.target)
     return cases
