@@ -23,7 +23,12 @@ from sextortion_flags.redact import MASK, find_sensitive, mask, redact_report, r
     ("FR76 3000 6000 0112 3456 7890 189", "iban"),
     ("GB82WEST12345698765432", "iban"),
     ("FR76-3000-6000-0112-3456-7890-189", "iban"),
+    ("007 780 0001234567890123 45", "iban"),  # a Moroccan RIB, as it is given
+    ("007780000123456789012345", "iban"),
+    ("011.780.0001234567890123.45", "iban"),
     ("4111 1111 1111 1111", "card"),
+    ("4111.1111.1111.1111", "card"),
+    ("06/12/34/56/78", "phone"),
     ("5500-0000-0000-0004", "card"),
     ("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "crypto_address"),
     ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "crypto_address"),
@@ -51,6 +56,7 @@ def test_the_word_after_an_iban_is_not_masked_with_it(after):
     "on 2025-01-15 at 10:30", "15/01/2025 21:40", "pay 1 500 dh", "200€ tonight", "$2,000 or else", "1.500.000",
     "3000 euros", "order 12345678", "4111 1111 1111 1112", "call me at 9", "version 1.2.3.4", "room 12-34",
     "bc1 is not an address", "0x1234", "the year 1999 and 2024", "12:30:45", "+33", "meet me at home dot now",
+    "le 01/02/2025", "du 01/02/2025 au 03/04/2025", "ref 0077800001234567890123456", "1.2.3.4.5.6.7.8",
 ])
 def test_dates_times_prices_and_invalid_numbers_are_not_masked(text):
     assert find_sensitive(text) == []

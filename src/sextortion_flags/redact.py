@@ -1,6 +1,6 @@
 """Masking of contact and payment details in a report (`scan --redact`, `redact_report`).
 
-A report quotes the chat, so it carries phone numbers, e-mail addresses, IBANs, card numbers and
+A report quotes the chat, so it carries phone numbers, e-mail addresses, IBANs, Moroccan RIBs, card numbers and
 crypto wallet addresses of real people; a report that is shared (with a school, a helpline) may
 need them hidden. Each value keeps its first two and last two characters and every character in
 between becomes "•", so the masked value has the original length (evidence offsets still point at
@@ -32,8 +32,12 @@ _ETH = re.compile(r"(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![A-Za-z0-9])")
 _BTC = re.compile(r"(?<![A-Za-z0-9])(?:[13][a-km-zA-HJ-NP-Z1-9]{25,34}|(?:bc1|BC1)[ac-hj-np-zAC-HJ-NP-Z02-9]{11,71})"
                   r"(?![A-Za-z0-9])")
 _TRON = re.compile(r"(?<![A-Za-z0-9])T[1-9A-HJ-NP-Za-km-z]{33}(?![A-Za-z0-9])")
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+# A Moroccan RIB (bank, town, account and key: 24 digits, "007 780 0001234567890123 45"), the form
+# in which Moroccans give a bank account; no other value masked here has exactly 24 digits.
+_RIB = re.compile(r"(?<![\w+.-])\d(?:[ .-]?\d){23}(?![\w]|[.-]\d)")
+_CARD = re.compile(r"(?<![\d.-])\d(?:[ .-]?\d){12,18}(?![\d-]|\.\d)")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-]?\(?\d{1,4}\)?){3,10}(?![\w])")
+_SLASHED_PHONE = re.compile(r"(?<![\w/])0\d(?:/\d\d){4}(?![\w]|/\d)")  # "06/12/34/56/78", never a date
 _DATE_LIKE = re.compile(r"^\d{4}[-./]\d{1,2}[-./]\d{1,2}$|^\d{1,2}[-./]\d{1,2}[-./]\d{2,4}$")
 
 
@@ -93,8 +97,10 @@ KINDS: tuple[tuple[str, re.Pattern[str], Callable[[str], bool]], ...] = (
     ("crypto_address", _BTC, _btc_ok),
     ("crypto_address", _TRON, lambda v: any(c.isdigit() for c in v)),
     ("iban", _IBAN, _iban_ok),
+    ("iban", _RIB, lambda v: True),
     ("card", _CARD, _card_ok),
     ("phone", _PHONE, _phone_ok),
+    ("phone", _SLASHED_PHONE, lambda v: True),
 )
 """What is masked, in order of precedence (an e-mail's digits are not also a phone number)."""
 
@@ -123,7 +129,7 @@ def mask(value: str) -> str:
 
 
 def redact_text(text: str) -> str:
-    """`text` with every phone, e-mail, IBAN, card number and wallet address masked (same length)."""
+    """`text` with every phone, e-mail, IBAN or RIB, card number and wallet address masked (same length)."""
     spans = find_sensitive(text)
     if not spans:
         return text
