@@ -117,6 +117,22 @@ def test_usage_errors_exit_2(args):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--rules", "--model"])
+@pytest.mark.parametrize("target", ["missing", "/dev/zero", "not_yaml"])
+def test_a_rules_or_model_file_that_cannot_be_used_is_a_usage_error(tmp_path, option, target):
+    """A missing --rules path exited 1 ("some inputs failed") although nothing was scored, and
+    /dev/zero was "no such file" (or, for --model, read as one)."""
+    path = {"missing": str(tmp_path / "missing"), "/dev/zero": "/dev/zero"}.get(target, str(tmp_path / "x.txt"))
+    if target == "not_yaml":
+        Path(path).write_text("- [unclosed\n  : {\n", encoding="utf-8")
+    out = tmp_path / "r.jsonl"
+    result = run("scan", str(EXAMPLES), option, path, "-o", str(out))
+    assert result.returncode == 2
+    assert path in result.stderr and "Traceback" not in result.stderr
+    assert ("not a regular file" in result.stderr) == (target == "/dev/zero")
+    assert not out.exists()
+
+
 def test_jobs_two_gives_the_same_reports(tmp_path):
     one, two = run("scan", str(EXAMPLES)), run("scan", str(EXAMPLES), "--jobs", "2")
     assert one.returncode == two.returncode == 0

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sextortion_flags._version import __version__
-from sextortion_flags.errors import SextortionFlagsError, UsageError
+from sextortion_flags.errors import ModelFileError, RuleFileError, SextortionFlagsError, UsageError
 from sextortion_flags.fusion import LEVEL_ORDER
 from sextortion_flags.models import ErrorReport, Report
 
@@ -335,10 +335,15 @@ def _conversation_or_none(item: dict[str, Any] | None) -> Any:
 
 
 def _analyzer(args: argparse.Namespace) -> Any:
+    """The analyzer the options ask for; a `--rules` or `--model` file that cannot be used is bad
+    usage (exit 2): nothing could be scored with it."""
     from sextortion_flags.analyzer import Analyzer
 
-    return Analyzer(language=args.lang, rules=args.rules, model=args.model,
-                    explain_language=args.explain_lang, country=args.country)
+    try:
+        return Analyzer(language=args.lang, rules=args.rules, model=args.model,
+                        explain_language=args.explain_lang, country=args.country)
+    except (RuleFileError, ModelFileError) as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _say_failed(failed: int, where: str) -> None:

@@ -79,8 +79,10 @@ def _model_file(path: Path, name: str) -> Path:
     """`path`, or the file called `name` in it when it is a folder; a clear error when missing."""
     if path.is_dir():
         path = path / name
-    if not path.is_file():
+    if not path.exists():
         raise ModelFileError(f"{path}: no such model file")
+    if not path.is_file():  # /dev/zero would be read for ever
+        raise ModelFileError(f"{path}: not a regular file (a device, pipe or socket)")
     return path
 
 

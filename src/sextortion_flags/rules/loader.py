@@ -91,8 +91,10 @@ def load_cue_file(path: Path) -> CueFile:
 def _yaml_files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
-    if not root.is_dir():
+    if not root.exists():
         raise RuleFileError("no such file or directory", path=str(root))
+    if not root.is_dir():  # /dev/zero would be read for ever
+        raise RuleFileError("not a regular file or folder (a device, pipe or socket)", path=str(root))
     return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
 
 
