@@ -510,7 +510,7 @@ def _freeze_long_lived() -> None:
     time) and forked workers do not dirty those pages. Objects stay freed by reference counting;
     only reference cycles among objects alive at this moment would wait for `gc.unfreeze()`."""
     global _FROZEN
-    if not _FROZEN:  # Analyzer() has built every index by now: nothing is built lazily afterwards
+    if not _FROZEN:  # Analyzer() has built the indexes by now (a language mix's cue index comes later)
         _FROZEN = True
         gc.freeze()
 
