@@ -38,3 +38,12 @@ def test_short_spanish_messages_make_a_spanish_conversation():
     texts = ["buen día ☀️", "venga va", "hasta luego", "para cuándo era el trabajo de historia"]
     report = analyzer.analyze({"id": "c", "messages": [{"sender": "a", "text": t} for t in texts]})
     assert report.language == "es"
+
+
+def test_a_spanish_joke_is_read_as_spanish_and_its_laughter_counts():
+    """Only "la" was a known word here (French and Spanish), so the message was French, the
+    Spanish joke cue ("jaja") was never applied and a dinner bill read as extortion (critical)."""
+    text = "paga la cena o todos lo sabrán jaja"
+    assert _detect(text) == "es"
+    report = Analyzer().analyze({"id": "c", "messages": [{"sender": "b", "text": text}]})
+    assert (report.language, report.risk_level) == ("es", "none")
