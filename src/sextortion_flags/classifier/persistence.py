@@ -82,7 +82,7 @@ def _model_file(path: Path, name: str) -> Path:
     if not path.exists():
         raise ModelFileError(f"{path}: no such model file")
     if not path.is_file():  # /dev/zero would be read for ever
-        raise ModelFileError(f"{path}: not a regular file (a device, pipe or socket)")
+        raise ModelFileError(f"{path}: not a regular file (a folder, device, pipe or socket)")
     return path
 
 
